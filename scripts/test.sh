@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command: installs everything the suite needs, then runs it.
+#   bash scripts/test.sh [pytest arguments]
+# Creates .venv (Python 3.11+), installs xlfuncs with its test extras, installs LibreOffice
+# headless and the peer tools' own environments, and runs pytest. "No tests collected" fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[test,lint]"
+bash scripts/install-libreoffice.sh
+for extra in scripts/install-peers.sh; do
+  if [ -f "$extra" ]; then bash "$extra"; fi
+done
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "test.sh: pytest collected no tests: failing" >&2
+  exit 1
+fi
+exit "$status"

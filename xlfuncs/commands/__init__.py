@@ -1,0 +1,1 @@
+"""Sub-commands of the ``xlfuncs`` command line, one module each (see :mod:`xlfuncs.cli`)."""

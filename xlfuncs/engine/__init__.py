@@ -1,0 +1,11 @@
+"""Headless recalculation of .xlsx workbooks: standard Excel functions through the
+``formulas`` engine, xlfuncs functions through the registry.
+
+>>> from xlfuncs.engine import recalculate  # doctest: +SKIP
+>>> report = recalculate("model.xlsx", "model-recalculated.xlsx")  # doctest: +SKIP
+"""
+
+from .package import WorkbookError
+from .recalc import RecalcReport, Workbook, recalculate
+
+__all__ = ["RecalcReport", "Workbook", "WorkbookError", "recalculate"]

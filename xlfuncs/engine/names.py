@@ -1,0 +1,58 @@
+"""How runtimes name xlfuncs functions in a saved file, and back to plain names.
+
+* Typed in Excel with the classic add-in, the call is stored as a link to the add-in's file:
+  ``[1]!UNIT_COST(B2,C2)`` in the XML, with ``xl/externalLinks/externalLink1.xml`` pointing at
+  one council's path to ``xlwings.xlam`` (or a custom ``.xlam``). Excel shows it as
+  ``'C:\\Users\\...\\xlwings.xlam'!UNIT_COST(B2,C2)`` until the add-in loads.
+* Office.js custom functions (xlwings Lite) are stored with the ``_xldudf_`` prefix and the
+  add-in's namespace joined by underscores (``_xldudf_XLWINGS_UNIT_COST(``); Excel shows the
+  namespace with a dot (``XLWINGS.UNIT_COST(``). XLL-equivalent functions use ``_xll.``.
+
+:func:`plain_names` turns all of these into ``UNIT_COST(`` so the same template recalculates
+headlessly and opens cleanly at another council.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: Namespaces an Office.js or add-in runtime may put before our function names.
+KNOWN_NAMESPACES = ("XLWINGS", "XLFUNCS")
+
+
+def _pattern(function_names: Iterable[str], addin_links: Iterable[int]) -> re.Pattern[str]:
+    names = sorted(function_names, key=len, reverse=True)  # longest first: LAC_X before X
+    links = "|".join(str(i) for i in sorted(addin_links))
+    link = rf"(?:\[(?:{links})\]!)" if links else "(?!)"
+    quoted = r"(?:'[^']*\.(?:xlam|xla|xll)'!)"
+    space = "|".join(KNOWN_NAMESPACES)
+    prefix = rf"(?:_xldudf_(?:(?:{space})_)?|_xll\.(?:(?:{space})\.)?|(?:{space})\.|{link}|{quoted})"
+    return re.compile(rf"(?<![A-Za-z0-9_.]){prefix}({'|'.join(map(re.escape, names))})\s*\(", re.I)
+
+
+def plain_names(formula: str, function_names: Iterable[str], addin_links: Iterable[int] = ()) -> str:
+    """Strip runtime prefixes from calls to ``function_names`` in ``formula``.
+
+    Text inside string literals is left alone.
+
+    >>> plain_names("=[1]!UNIT_COST(B2,C2)+1", ["UNIT_COST"], [1])
+    '=UNIT_COST(B2,C2)+1'
+    >>> plain_names("=_xldudf_XLWINGS_LAC_RATE(A1,B1)", ["LAC_RATE"])
+    '=LAC_RATE(A1,B1)'
+    >>> plain_names('=XLWINGS.UNIT_COST(A1,B1)&"XLWINGS.UNIT_COST("', ["UNIT_COST"])
+    '=UNIT_COST(A1,B1)&"XLWINGS.UNIT_COST("'
+    """
+    names = list(function_names)
+    if not names or not isinstance(formula, str):
+        return formula
+    pattern = _pattern(names, addin_links)
+    parts = formula.split('"')
+    # Even-numbered pieces are outside string literals ("" escapes split into empty pieces).
+    for i in range(0, len(parts), 2):
+        parts[i] = pattern.sub(lambda m: m.group(1).upper() + "(", parts[i])
+    return '"'.join(parts)
+
+
+def needs_normalising(formula: str, function_names: Iterable[str], addin_links: Iterable[int] = ()) -> bool:
+    return plain_names(formula, function_names, addin_links) != formula

@@ -1,0 +1,204 @@
+"""Writing computed values into a copy of a workbook as Excel's cached values.
+
+openpyxl cannot store a cached value beside a formula, and ``formulas`` writes values only.
+Here the input package is copied part by part; in each worksheet part every formula cell gets
+a ``<v>`` holding its value (with ``t="str"``, ``"b"`` or ``"e"`` as Excel saves them), and the
+cells of an array formula's range are filled. Everything else (styles, charts, names, data
+validation) is copied byte for byte. The output appears atomically: it is written to a
+temporary file beside the target and renamed only when complete.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .package import NS_MAIN, Package, WorkbookError, parse_xml
+
+_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_C = f"{{{NS_MAIN}}}c"
+_F = f"{{{NS_MAIN}}}f"
+_V = f"{{{NS_MAIN}}}v"
+_IS = f"{{{NS_MAIN}}}is"
+_ROW = f"{{{NS_MAIN}}}row"
+_SHEETDATA = f"{{{NS_MAIN}}}sheetData"
+
+ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def column_letters(index: int) -> str:
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def split_cell(ref: str) -> tuple[int, int]:
+    match = _CELL.match(ref.replace("$", ""))
+    if not match:
+        raise ValueError(ref)
+    return int(match.group(2)), column_index(match.group(1))
+
+
+def cells_of(ref: str) -> list[str]:
+    """Every cell of a range like ``B2:C4``, row by row."""
+    first, _, last = ref.replace("$", "").partition(":")
+    r1, c1 = split_cell(first)
+    r2, c2 = split_cell(last or first)
+    return [f"{column_letters(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def _set_value(cell: etree._Element, value: Any) -> None:
+    for child in cell.findall(_V) + cell.findall(_IS):
+        cell.remove(child)
+    kind, text = encode_value(value)
+    if kind is None:
+        cell.attrib.pop("t", None)
+    else:
+        cell.set("t", kind)
+    v = etree.SubElement(cell, _V)
+    v.text = text
+    # <v> must follow <f>; SubElement appended it last, before any extLst is rare enough to fix.
+    ext = cell.find(f"{{{NS_MAIN}}}extLst")
+    if ext is not None:
+        cell.remove(ext)
+        cell.append(ext)
+
+
+def encode_value(value: Any) -> tuple[str | None, str]:
+    """The ``t`` attribute and ``<v>`` text Excel uses for a cached value."""
+    if value is None:
+        return None, "0"  # a formula pointing at a blank shows 0 in Excel
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, str):
+        if value in ERROR_VALUES:
+            return "e", value
+        return "str", value
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            return "e", "#NUM!"
+        if number.is_integer() and abs(number) < 1e15:
+            return None, str(int(number))
+        return None, repr(number)
+    return "str", str(value)
+
+
+def _patch_sheet(root: etree._Element, values: Mapping[str, Any]) -> int:
+    """Fill cached values of formula cells and array ranges; returns cells written."""
+    sheet_data = root.find(_SHEETDATA)
+    if sheet_data is None:
+        return 0
+    rows = {int(r.get("r")): r for r in sheet_data.iter(_ROW) if r.get("r")}
+    written = 0
+    array_cells: list[str] = []
+    for cell in sheet_data.iter(_C):
+        formula = cell.find(_F)
+        if formula is None:
+            continue
+        ref = cell.get("r")
+        if formula.get("t") == "array" and formula.get("ref"):
+            array_cells.extend(c for c in cells_of(formula.get("ref")) if c != ref)
+        if ref in values:
+            _set_value(cell, values[ref])
+            written += 1
+    for ref in array_cells:
+        if ref not in values:
+            continue
+        row_number, col = split_cell(ref)
+        row = rows.get(row_number)
+        if row is None:
+            row = etree.Element(_ROW, r=str(row_number))
+            later = [r for n, r in rows.items() if n > row_number]
+            if later:
+                min(later, key=lambda r: int(r.get("r"))).addprevious(row)
+            else:
+                sheet_data.append(row)
+            rows[row_number] = row
+        cell = next((c for c in row.iter(_C) if c.get("r") == ref), None)
+        if cell is None:
+            cell = etree.Element(_C, r=ref)
+            after = [c for c in row.iter(_C) if split_cell(c.get("r"))[1] > col]
+            if after:
+                after[0].addprevious(cell)
+            else:
+                row.append(cell)
+            spans = row.attrib.pop("spans", None)  # spans are optional hints; drop stale ones
+            del spans
+        _set_value(cell, values[ref])
+        written += 1
+    return written
+
+
+def write_cached_values(
+    package: Package,
+    values: Mapping[str, Mapping[str, Any]],
+    out_path: str | Path,
+) -> int:
+    """Copy ``package`` to ``out_path`` with cached values; ``values[SHEET][A1]``.
+
+    Sheet titles are matched case-insensitively (the engine upper-cases them).
+    Returns the number of cells written.
+    """
+    out_path = Path(out_path)
+    by_part = {}
+    upper = {k.upper(): v for k, v in values.items()}
+    for title, part in package.sheets.items():
+        if title.upper() in upper:
+            by_part[part] = upper[title.upper()]
+    written = 0
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".xlsx.part", dir=out_path.parent)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(package.path) as source, zipfile.ZipFile(
+            temp_name, "w", compression=zipfile.ZIP_DEFLATED
+        ) as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename in by_part:
+                    root = parse_xml(data, info.filename)
+                    written += _patch_sheet(root, by_part[info.filename])
+                    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                elif info.filename == "xl/workbook.xml":
+                    data = _keep_cached_values_on_open(data)
+                target.writestr(info, data)
+        with open(temp_name, "rb+") as done:
+            os.fsync(done.fileno())
+        os.replace(temp_name, out_path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _keep_cached_values_on_open(data: bytes) -> bytes:
+    """Drop ``fullCalcOnLoad`` so Excel shows the values just computed when it opens the file."""
+    root = parse_xml(data, "xl/workbook.xml")
+    calc = root.find(f"{{{NS_MAIN}}}calcPr")
+    if calc is None or calc.get("fullCalcOnLoad") is None:
+        return data
+    del calc.attrib["fullCalcOnLoad"]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def refuse_overwrite(source: Path, target: Path) -> None:
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        raise WorkbookError(f"{target}: refusing to overwrite the input workbook")

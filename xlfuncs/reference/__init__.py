@@ -1,0 +1,1 @@
+"""Reference engines xlfuncs is checked and benchmarked against (LibreOffice headless)."""
