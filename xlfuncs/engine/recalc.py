@@ -68,7 +68,13 @@ def _model_class():
                         cell.value = fixed
                     else:
                         cell.value.text = fixed
-            return super().compile_cell(cell, context, references, formula_references)
+            # Formulas of constants are evaluated while compiling: say which cell it is.
+            name = f"'[{context['excel']}]{context['sheet']}'!{cell.coordinate}"
+            token = engine_functions.current_cell.set(name)
+            try:
+                return super().compile_cell(cell, context, references, formula_references)
+            finally:
+                engine_functions.current_cell.reset(token)
 
         def add_cell(self, cell, context, formula_ranges):
             if cell.func is not None:
@@ -130,6 +136,8 @@ class Workbook:
         Model = _model_class()
         model = Model()
         model.addin_links = self.package.addin_links
+        self._load_messages: dict[str, str] = {}
+        token = engine_functions.messages.set(self._load_messages)
         try:
             model.loads(str(self.path)).finish()
         except WorkbookError:
@@ -138,6 +146,8 @@ class Workbook:
             raise WorkbookError(f"{self.path}: formulas nest too deeply to evaluate") from None
         except Exception as exc:  # openpyxl or the engine refusing a damaged file
             raise WorkbookError(f"{self.path}: cannot read the workbook ({exc})") from None
+        finally:
+            engine_functions.messages.reset(token)
         self.model = model
         self.book_key = f"[{self.path.name.upper()}]"
 
@@ -158,7 +168,7 @@ class Workbook:
 
     def calculate(self, inputs: Mapping[str, Any] | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
         """Values of every cell, ``values[SHEET][A1]``, and the messages of error cells."""
-        log: dict[str, str] = {}
+        log: dict[str, str] = dict(self._load_messages)
         token = engine_functions.messages.set(log)
         try:
             solution = self.model.calculate(inputs=dict(inputs or {}))

@@ -7,6 +7,7 @@ cells with its own outturn and census figures.
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from . import Template
 from ._layout import (
@@ -43,7 +44,7 @@ def build() -> Workbook:
     )
     sheet = workbook.create_sheet("Unit costs")
     sheet["A1"] = "Unit costs per child (synthetic example councils)"
-    sheet["A1"].font = sheet["A1"].font.copy(bold=True, size=13)
+    sheet["A1"].font = Font(bold=True, size=13)
     header_row(
         sheet,
         3,
@@ -90,7 +91,7 @@ def build() -> Workbook:
     sheet[f"F{total + 1}"] = f"=MAX(F{first}:F{last})"
     sheet[f"F{total + 1}"].number_format = MONEY_2DP
     for col in "ABCDEFGH":
-        sheet[f"{col}{total}"].font = sheet[f"{col}{total}"].font.copy(bold=True)
+        sheet[f"{col}{total}"].font = Font(bold=True)
     note(
         sheet,
         f"A{total + 3}",

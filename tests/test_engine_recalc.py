@@ -1,0 +1,147 @@
+"""Headless recalculation end to end: real openpyxl files through the `formulas` engine."""
+
+import hashlib
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.formula import ArrayFormula
+
+from xlfuncs.engine import WorkbookError, recalculate
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def model(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Model"
+    sheet["A1"] = "=UNIT_COST(5000000,1000)"
+    sheet["A2"] = "=LAC_RATE(345,41000)"
+    sheet["A3"] = "=SUM(A1:A2)"
+    sheet["A4"] = '=UNIT_COST("five million",1000)'
+    sheet["A5"] = "=ROUND(A3,2)"
+    sheet["A6"] = '=IF(A1>90,"high","low")'
+    sheet["A7"] = "=A1>1000"
+    sheet["B1"] = 5_000_000
+    sheet["B2"] = 0
+    sheet["A8"] = "=UNIT_COST(B1,B2)"
+    sheet["A9"] = "=IFERROR(A4,-1)"
+    path = tmp_path / "model.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_values_are_cached_beside_the_formulas(model, tmp_path, recalculated):
+    before = _digest(model)
+    report, values = recalculated(model)
+    sheet = values["Model"]
+    assert sheet["A1"].value == pytest.approx(95.890410958904)
+    assert sheet["A2"].value == pytest.approx(84.146341463415)
+    assert sheet["A3"].value == pytest.approx(95.890410958904 + 84.146341463415)
+    assert sheet["A4"].value == "#VALUE!"
+    assert sheet["A5"].value == pytest.approx(180.04)
+    assert sheet["A6"].value == "high"
+    assert sheet["A7"].value is False
+    assert sheet["A8"].value == "#DIV/0!"
+    assert sheet["A9"].value == -1
+    formulas = openpyxl.load_workbook(tmp_path / "out.xlsx")["Model"]
+    assert formulas["A1"].value == "=UNIT_COST(5000000,1000)"
+    assert formulas["A3"].value == "=SUM(A1:A2)"
+    assert report.formula_cells == 9
+    assert report.errors == {
+        "Model!A4": '#VALUE! UNIT_COST: annual_spend: expected a number, got the text "five million"',
+        "Model!A8": "#DIV/0! UNIT_COST: count: the count of children is zero",
+    }
+    assert _digest(model) == before
+
+
+def test_error_cells_are_real_error_values(model, tmp_path):
+    recalculate(model, tmp_path / "out.xlsx")
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A4" t="e"><f>UNIT_COST("five million",1000)</f><v>#VALUE!</v></c>' in xml
+    assert 'fullCalcOnLoad' not in archive_text(tmp_path / "out.xlsx", "xl/workbook.xml")
+
+
+def archive_text(path, part):
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(part).decode()
+
+
+def test_array_results_fill_their_range(tmp_path, recalculated):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["A2"], sheet["A3"] = 1, 2, 3
+    sheet["B1"] = ArrayFormula("B1:B3", "=A1:A3*2")
+    sheet["C1"] = "=SUM(B1:B3)"
+    path = tmp_path / "array.xlsx"
+    workbook.save(path)
+    _, values = recalculated(path)
+    assert [values.active[f"B{r}"].value for r in (1, 2, 3)] == [2, 4, 6]
+    assert values.active["C1"].value == 12
+
+
+def test_failure_leaves_no_output(tmp_path):
+    target = tmp_path / "out.xlsx"
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(WorkbookError):
+        recalculate(bad, target)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_refuses_to_overwrite_its_input(model):
+    before = _digest(model)
+    with pytest.raises(WorkbookError, match="refusing to overwrite"):
+        recalculate(model, model)
+    assert _digest(model) == before
+
+
+def test_addin_and_office_js_names_recalculate(tmp_path, recalculated):
+    """A template saved by Excel with the classic add-in or xlwings Lite reads as plain names."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "=_xldudf_XLWINGS_UNIT_COST(5000000,1000)"
+    sheet["A2"] = "=XLWINGS.LAC_RATE(345,41000)"
+    path = tmp_path / "saved.xlsx"
+    workbook.save(path)
+    _, values = recalculated(path)
+    assert values.active["A1"].value == pytest.approx(95.890410958904)
+    assert values.active["A2"].value == pytest.approx(84.146341463415)
+
+
+class TestCommandLine:
+    def run(self, *args):
+        return subprocess.run([sys.executable, "-m", "xlfuncs", *map(str, args)], capture_output=True, text=True)
+
+    def test_recalc_prints_cells_and_errors(self, model, tmp_path):
+        result = self.run("recalc", model, "-o", tmp_path / "out.xlsx")
+        assert result.returncode == 0, result.stderr
+        assert "9 formula cells recalculated" in result.stdout
+        assert "Model!A4: #VALUE! UNIT_COST: annual_spend" in result.stdout
+
+    @pytest.mark.parametrize(
+        "content, message",
+        [
+            (None, "no such file"),
+            (b"name,value\n", "not an .xlsx workbook"),
+            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "password-protected"),
+            (b"PK\x05\x06" + b"\0" * 18, "not an .xlsx workbook"),
+        ],
+    )
+    def test_bad_files_give_one_line_and_status_2(self, tmp_path, content, message):
+        source = tmp_path / "in.xlsx"
+        if content is not None:
+            source.write_bytes(content)
+        result = self.run("recalc", source, "-o", tmp_path / "out.xlsx")
+        assert result.returncode == 2
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
