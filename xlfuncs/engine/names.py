@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: Namespaces an Office.js or add-in runtime may put before our function names.
 KNOWN_NAMESPACES = ("XLWINGS", "XLFUNCS")
 
 
-def _pattern(function_names: Iterable[str], addin_links: Iterable[int]) -> re.Pattern[str]:
+@lru_cache(maxsize=64)
+def _pattern(function_names: tuple[str, ...], addin_links: tuple[int, ...]) -> re.Pattern[str]:
     names = sorted(function_names, key=len, reverse=True)  # longest first: LAC_X before X
     links = "|".join(str(i) for i in sorted(addin_links))
     link = rf"(?:\[(?:{links})\]!)" if links else "(?!)"
@@ -29,6 +31,10 @@ def _pattern(function_names: Iterable[str], addin_links: Iterable[int]) -> re.Pa
     space = "|".join(KNOWN_NAMESPACES)
     prefix = rf"(?:_xldudf_(?:(?:{space})_)?|_xll\.(?:(?:{space})\.)?|(?:{space})\.|{link}|{quoted})"
     return re.compile(rf"(?<![A-Za-z0-9_.]){prefix}({'|'.join(map(re.escape, names))})\s*\(", re.I)
+
+
+#: Only formulas holding one of these can carry a runtime prefix: a cheap test first.
+_MARKERS = re.compile(r"_xldudf_|_xll\.|!|\.", re.I)
 
 
 def plain_names(formula: str, function_names: Iterable[str], addin_links: Iterable[int] = ()) -> str:
@@ -43,10 +49,12 @@ def plain_names(formula: str, function_names: Iterable[str], addin_links: Iterab
     >>> plain_names('=XLWINGS.UNIT_COST(A1,B1)&"XLWINGS.UNIT_COST("', ["UNIT_COST"])
     '=UNIT_COST(A1,B1)&"XLWINGS.UNIT_COST("'
     """
-    names = list(function_names)
-    if not names or not isinstance(formula, str):
+    if not isinstance(formula, str) or not _MARKERS.search(formula):
         return formula
-    pattern = _pattern(names, addin_links)
+    names = tuple(function_names)
+    if not names:
+        return formula
+    pattern = _pattern(names, tuple(sorted(addin_links)))
     parts = formula.split('"')
     # Even-numbered pieces are outside string literals ("" escapes split into empty pieces).
     for i in range(0, len(parts), 2):

@@ -1,4 +1,15 @@
-"""Loading a workbook into the ``formulas`` engine and recalculating it."""
+"""Loading a workbook into a formula engine and recalculating it.
+
+Two engines sit behind :class:`Workbook`:
+
+* the compiled evaluator (:mod:`xlfuncs.engine.evaluator`): reads the package XML directly,
+  compiles each formula once and evaluates in dependency order; many input sets can be
+  evaluated in one pass. It knows the common standard functions and every xlfuncs function;
+* the ``formulas`` package, which knows far more of Excel's library, used whenever a
+  workbook holds a formula the compiled evaluator does not know.
+
+``engine="auto"`` (the default) takes the compiled evaluator where it can.
+"""
 
 from __future__ import annotations
 
@@ -12,27 +23,119 @@ from typing import Any
 
 import numpy as np
 
-from ..registry import functions
 from . import functions as engine_functions
-from .names import plain_names
+from .cycles import refuse_cycles
 from .package import Package, WorkbookError, open_package
 from .writer import ERROR_VALUES, cells_of, refuse_overwrite, write_cached_values
+from .xlsx_reader import col_letters, parse_cell
 
 _KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
+ENGINES = ("auto", "compiled", "formulas")
 
-def _engine_value(value: Any) -> Any:
-    """One engine cell value as a plain Python value (errors as their text)."""
-    import schedula as sh
-    from formulas.tokens.operand import XlError
 
-    if value is sh.EMPTY:
-        return None
-    if isinstance(value, XlError):
-        return str(value)
+def _plain(value: Any) -> Any:
+    """An engine value as a plain Python value, errors as their text."""
+    from .excel_values import XlErr
+
+    if type(value) is XlErr:
+        return value.code
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+@dataclass
+class RecalcReport:
+    """What a recalculation did: cells written, error cells with their messages, timing."""
+
+    source: Path
+    target: Path | None
+    formula_cells: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    engine: str = ""
+    values: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    def named(self, name: str) -> Any:
+        """The value of a workbook-level defined name that points at one cell."""
+        found = self.names.get(name) or {k.upper(): v for k, v in self.names.items()}.get(name.upper())
+        if found is None:
+            raise KeyError(f"no defined name {name}")
+        sheet, ref = found
+        return self.values.get(sheet, {}).get(ref.split(":")[0])
+
+
+class Workbook:
+    """A workbook loaded into an engine, ready to calculate and recalculate with new inputs."""
+
+    def __init__(self, path: str | Path, engine: str = "auto"):
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}")
+        self.path = Path(path)
+        self.package: Package = open_package(self.path)
+        if self.package.workbook_links:
+            targets = ", ".join(link.target or link.part for link in self.package.workbook_links)
+            raise WorkbookError(
+                f"{self.path}: formulas refer to other workbooks ({targets}); "
+                "xlfuncs recalculates one self-contained workbook"
+            )
+        self.compiled = None
+        self.fallback_reason = ""
+        self._formulas = None
+        if engine in ("auto", "compiled"):
+            from .evaluator import CompiledWorkbook
+            from .formula_ast import Unsupported
+
+            try:
+                self.compiled = CompiledWorkbook(self.package)
+            except Unsupported as exc:
+                if engine == "compiled":
+                    raise WorkbookError(f"{self.path}: the compiled engine cannot read it: {exc}") from None
+                self.fallback_reason = str(exc)
+            except (ValueError, KeyError, IndexError) as exc:
+                raise WorkbookError(f"{self.path}: cannot read the workbook ({exc})") from None
+        if self.compiled is None:
+            self._formulas = FormulasModel(self.path, self.package)
+        self.engine = "compiled" if self.compiled is not None else "formulas"
+
+    def defined_cells(self) -> dict[str, tuple[str, str]]:
+        """Workbook-level names that point at cells: name -> (sheet, A1 or A1:B2)."""
+        from .formula_ast import Unsupported, parse_reference
+        from .xlsx_reader import read_cells
+
+        cells = self.compiled.cells if self.compiled is not None else read_cells(self.package)
+        titles = {t.upper(): t for t in self.package.sheets}
+        out = {}
+        for name, text in cells.names.items():
+            try:
+                ref = parse_reference(text.strip(), "")
+            except Unsupported:
+                continue
+            if ref[0] != "ref" or ref[1].upper() not in titles:
+                continue
+            _, sheet, r1, c1, r2, c2 = ref
+            first = f"{col_letters(c1)}{r1}"
+            address = first if (r1, c1) == (r2, c2) else f"{first}:{col_letters(c2)}{r2}"
+            out[name] = (titles[sheet.upper()], address)
+        return out
+
+    def calculate(
+        self, inputs: Mapping[tuple[str, str], Any] | None = None
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        """Values of every cell, ``values[sheet][A1]``, and the messages of error cells.
+
+        ``inputs`` maps (sheet, A1) to a value that replaces the cell's own.
+        """
+        if self.compiled is None:
+            return self._formulas.calculate(inputs)
+        keyed = {(sheet, *parse_cell(ref)): value for (sheet, ref), value in (inputs or {}).items()}
+        vals, messages = self.compiled.evaluate(keyed)
+        values: dict[str, dict[str, Any]] = defaultdict(dict)
+        for (sheet, r, c), value in vals.items():
+            values[sheet][f"{col_letters(c)}{r}"] = _plain(value)
+        return dict(values), messages
 
 
 class _QuietProgress:
@@ -49,6 +152,9 @@ class _QuietProgress:
 def _model_class():
     import formulas
     import formulas.excel as excel
+
+    from ..registry import functions
+    from .names import plain_names
 
     if not isinstance(excel.tqdm, _QuietProgress):
         excel.tqdm = _QuietProgress(excel.tqdm)
@@ -102,80 +208,56 @@ class _CellCall:
         return getattr(self._func, name)
 
 
-@dataclass
-class RecalcReport:
-    """What a recalculation did: cells written, error cells with their messages, timing."""
+class FormulasModel:
+    """A workbook in the ``formulas`` engine."""
 
-    source: Path
-    target: Path | None
-    formula_cells: int = 0
-    errors: dict[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
-    values: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
-
-    def named(self, name: str) -> Any:
-        """The value of a workbook-level defined name that points at one cell."""
-        sheet, ref = self.names[name]
-        return self.values.get(sheet, {}).get(ref)
-
-
-class Workbook:
-    """A workbook loaded into the engine, ready to calculate (and recalculate with new inputs)."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.package: Package = open_package(self.path)
-        if self.package.workbook_links:
-            targets = ", ".join(link.target or link.part for link in self.package.workbook_links)
-            raise WorkbookError(
-                f"{self.path}: formulas refer to other workbooks ({targets}); "
-                "xlfuncs recalculates one self-contained workbook"
-            )
+    def __init__(self, path: Path, package: Package):
+        self.path = path
+        self.package = package
         engine_functions.install()
         Model = _model_class()
         model = Model()
-        model.addin_links = self.package.addin_links
+        model.addin_links = package.addin_links
         self._load_messages: dict[str, str] = {}
         token = engine_functions.messages.set(self._load_messages)
         try:
-            model.loads(str(self.path)).finish()
+            model.loads(str(path)).finish()
         except WorkbookError:
             raise
         except RecursionError:
-            raise WorkbookError(f"{self.path}: formulas nest too deeply to evaluate") from None
+            raise WorkbookError(f"{path}: formulas nest too deeply to evaluate") from None
         except Exception as exc:  # openpyxl or the engine refusing a damaged file
-            raise WorkbookError(f"{self.path}: cannot read the workbook ({exc})") from None
+            raise WorkbookError(f"{path}: cannot read the workbook ({exc})") from None
         finally:
             engine_functions.messages.reset(token)
+        refuse_cycles(model, path, package.sheets)
         self.model = model
-        self.book_key = f"[{self.path.name.upper()}]"
-
-    def defined_cells(self) -> dict[str, tuple[str, str]]:
-        """Workbook-level names that point at one cell or range: name -> (sheet, A1 ref)."""
-        out = {}
-        from formulas.excel import BOOK
-
-        book = self.model.books[self.book_key[1:-1]][BOOK]
-        for name, defined in book.defined_names.items():
-            for sheet, ref in defined.destinations:
-                out[name] = (sheet, ref.replace("$", ""))
-        return out
+        self.book_key = f"[{path.name.upper()}]"
 
     def key(self, sheet: str, ref: str) -> str:
-        """The engine's name for a cell or range on ``sheet``."""
         return f"'{self.book_key}{sheet.upper()}'!{ref.replace('$', '').upper()}"
 
-    def calculate(self, inputs: Mapping[str, Any] | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-        """Values of every cell, ``values[SHEET][A1]``, and the messages of error cells."""
+    def calculate(self, inputs=None):
+        import schedula as sh
+        from formulas.tokens.operand import XlError
+
         log: dict[str, str] = dict(self._load_messages)
         token = engine_functions.messages.set(log)
+        engine_inputs = {self.key(sheet, ref): value for (sheet, ref), value in (inputs or {}).items()}
         try:
-            solution = self.model.calculate(inputs=dict(inputs or {}))
+            solution = self.model.calculate(inputs=engine_inputs)
         except RecursionError:
             raise WorkbookError(f"{self.path}: formulas nest too deeply to evaluate") from None
         finally:
             engine_functions.messages.reset(token)
+
+        def plain(item):
+            if item is sh.EMPTY:
+                return None
+            if isinstance(item, XlError):
+                return str(item)
+            return item.item() if isinstance(item, np.generic) else item
+
         titles = {title.upper(): title for title in self.package.sheets}
         values: dict[str, dict[str, Any]] = defaultdict(dict)
         singles = []
@@ -191,11 +273,11 @@ class Workbook:
                 flat = array.ravel()
                 if flat.size == len(refs):
                     for cell_ref, item in zip(refs, flat, strict=True):
-                        values[sheet].setdefault(cell_ref, _engine_value(item))
+                        values[sheet].setdefault(cell_ref, plain(item))
             else:
                 singles.append((sheet, ref, array.ravel()[0] if array.size else None))
         for sheet, ref, item in singles:  # a cell's own node wins over ranges that contain it
-            values[sheet][ref] = _engine_value(item)
+            values[sheet][ref] = plain(item)
         messages = {}
         for cell, message in log.items():
             match = _KEY.match(cell)
@@ -206,7 +288,7 @@ class Workbook:
         return dict(values), messages
 
 
-def recalculate(source: str | Path, target: str | Path) -> RecalcReport:
+def recalculate(source: str | Path, target: str | Path, engine: str = "auto") -> RecalcReport:
     """Recalculate ``source`` and write it to ``target`` with every formula and its value.
 
     ``source`` is only read. ``target`` appears complete or not at all.
@@ -214,15 +296,31 @@ def recalculate(source: str | Path, target: str | Path) -> RecalcReport:
     started = time.perf_counter()
     source, target = Path(source), Path(target)
     refuse_overwrite(source, target)
-    book = Workbook(source)
+    book = Workbook(source, engine=engine)
     values, messages = book.calculate()
     written = write_cached_values(book.package, values, target)
-    report = RecalcReport(source, target, formula_cells=written, values=values)
+    report = RecalcReport(source, target, formula_cells=written, values=values, engine=book.engine)
     report.names = book.defined_cells()
+    formula_cells = _formula_cells(book)
     for sheet, cells in values.items():
         for ref, value in cells.items():
-            if isinstance(value, str) and value in ERROR_VALUES:
+            if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells:
                 label = f"{sheet}!{ref}"
                 report.errors[label] = messages.get(label, value)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _formula_cells(book: Workbook) -> set[tuple[str, str]]:
+    from .xlsx_reader import read_cells
+
+    cells = book.compiled.cells if book.compiled is not None else read_cells(book.package)
+    out = set()
+    for title, sheet in cells.sheets.items():
+        for (r, c) in sheet.formulas:
+            out.add((title, f"{col_letters(c)}{r}"))
+        for (r1, c1, r2, c2) in sheet.arrays.values():
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    out.add((title, f"{col_letters(c)}{r}"))
+    return out

@@ -1,0 +1,261 @@
+"""One template, many input sets: every council (or scenario row) of a CSV file.
+
+The template is read and compiled once. Its defined names that point at single constant
+cells are its inputs; a CSV column of the same name (case-insensitive) feeds each one. All
+pending rows are evaluated in one vector pass by the compiled evaluator (or row by row by the
+``formulas`` engine where a template needs it); then each row gets its own workbook, written
+atomically, and a line in the summary. A run that stops part-way resumes where it left off:
+a row is done when its workbook and its summary record both exist.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .package import WorkbookError
+from .recalc import Workbook, _formula_cells, _plain
+from .writer import ERROR_VALUES, refuse_overwrite, write_cached_values
+from .xlsx_reader import col_letters, parse_cell
+
+KEY_COLUMNS = ("council", "la_code", "new_la_code", "code", "scenario", "id")
+DONE_DIR = ".batch"
+
+
+@dataclass
+class BatchPlan:
+    """What a batch will do: which CSV columns feed which cells, and what it reports."""
+
+    inputs: dict[str, tuple[str, str]]  # CSV column -> (sheet, A1)
+    outputs: dict[str, tuple[str, str]]  # defined name -> (sheet, A1)
+    key: str
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    written: int = 0
+    skipped: int = 0
+    summary: Path | None = None
+    errors: dict[str, int] = field(default_factory=dict)  # row key -> error cells
+    engine: str = ""
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            rows = list(reader)
+    except FileNotFoundError:
+        raise WorkbookError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise WorkbookError(f"{path}: not a readable CSV file ({exc})") from None
+    if not columns:
+        raise WorkbookError(f"{path}: the CSV file has no header row")
+    return columns, rows
+
+
+def csv_value(text: str | None) -> Any:
+    """A CSV cell as Excel would read it when typed: a number if it is one, else text."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    if stripped == "":
+        return None
+    try:
+        return float(stripped.replace(",", ""))
+    except ValueError:
+        return stripped
+
+
+def plan(book: Workbook, columns: list[str], key: str | None = None) -> BatchPlan:
+    names = book.defined_cells()
+    if book.compiled is not None:
+        formulas = {(t, f"{col_letters(c)}{r}") for t, s in book.compiled.cells.sheets.items() for (r, c) in s.formulas}
+    else:
+        from .xlsx_reader import read_cells
+
+        cells = read_cells(book.package)
+        formulas = {(t, f"{col_letters(c)}{r}") for t, s in cells.sheets.items() for (r, c) in s.formulas}
+    single = {name: target for name, target in names.items() if ":" not in target[1]}
+    by_upper = {name.upper(): name for name in single}
+    inputs, ignored = {}, []
+    for column in columns:
+        name = by_upper.get(column.strip().upper())
+        if name is not None and single[name] not in formulas:
+            inputs[column] = single[name]
+        else:
+            ignored.append(column)
+    if not inputs:
+        raise WorkbookError(
+            "no CSV column matches an input name of the template; its input names are: "
+            + ", ".join(sorted(n for n, t in single.items() if t not in formulas))
+        )
+    outputs = {name: target for name, target in single.items() if target in formulas}
+    if key is None:
+        lowered = {c.strip().lower(): c for c in columns}
+        key = next((lowered[k] for k in KEY_COLUMNS if k in lowered), columns[0])
+    elif key not in columns:
+        raise WorkbookError(f"--key {key}: no such column in the CSV file")
+    return BatchPlan(inputs, outputs, key, [c for c in ignored if c != key])
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def file_stem(key_value: str) -> str:
+    stem = _UNSAFE.sub("_", key_value).strip("._")
+    return stem or "row"
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(prefix=".xlfuncs-", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+    os.replace(temp, path)
+
+
+def run_batch(
+    template: Path,
+    data: Path,
+    out_dir: Path,
+    key: str | None = None,
+    progress: Callable[[Iterator, int], Iterator] | None = None,
+    workbooks: bool = True,
+) -> BatchResult:
+    """Recalculate ``template`` once per row of ``data`` into ``out_dir``."""
+    from ..csv_safety import safe_csv_cell
+
+    template, data, out_dir = Path(template), Path(data), Path(out_dir)
+    columns, rows = read_rows(data)
+    if not rows:
+        raise WorkbookError(f"{data}: the CSV file has no rows")
+    book = Workbook(template)
+    batch = plan(book, columns, key)
+    keys = [(row.get(batch.key) or "").strip() for row in rows]
+    seen: dict[str, int] = {}
+    for number, value in enumerate(keys, start=2):
+        if not value:
+            raise WorkbookError(f"{data}: line {number}: the {batch.key} column is empty")
+        stem = file_stem(value)
+        if stem in seen:
+            raise WorkbookError(f"{data}: line {number}: duplicate {batch.key} {value!r} (first on line {seen[stem]})")
+        seen[stem] = number
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path in (template, data):
+        for candidate in (out_dir / "summary.csv", out_dir / path.name):
+            refuse_overwrite(path, candidate)
+    done_dir = out_dir / DONE_DIR
+    done_dir.mkdir(exist_ok=True)
+    result = BatchResult(engine=book.engine)
+    pending = []
+    for index, value in enumerate(keys):
+        stem = file_stem(value)
+        if (done_dir / f"{stem}.json").exists() and (not workbooks or (out_dir / f"{stem}.xlsx").exists()):
+            result.skipped += 1
+        else:
+            pending.append(index)
+    formula_cells = _formula_cells(book)
+    evaluations = _evaluate(book, batch, [rows[i] for i in pending])
+    iterator = zip(pending, evaluations, strict=True)
+    if progress is not None:
+        iterator = progress(iterator, len(pending))
+    for index, (values, _messages) in iterator:
+        stem = file_stem(keys[index])
+        if workbooks:
+            refuse_overwrite(template, out_dir / f"{stem}.xlsx")
+            write_cached_values(book.package, values, out_dir / f"{stem}.xlsx")
+        record = {
+            "key": keys[index],
+            "outputs": {name: values.get(sheet, {}).get(ref) for name, (sheet, ref) in batch.outputs.items()},
+            "errors": {
+                f"{sheet}!{ref}": value
+                for sheet, cells in values.items()
+                for ref, value in cells.items()
+                if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells
+            },
+        }
+        _atomic_text(done_dir / f"{stem}.json", json.dumps(record, default=str))
+        result.written += 1
+    header = [batch.key, *batch.outputs]
+    lines = []
+    for value in keys:
+        record = json.loads((done_dir / f"{file_stem(value)}.json").read_text(encoding="utf-8"))
+        lines.append([safe_csv_cell(record["key"]), *(safe_csv_cell(record["outputs"].get(n)) for n in batch.outputs)])
+        if record["errors"]:
+            result.errors[value] = len(record["errors"])
+    summary = out_dir / "summary.csv"
+    buffer = _CsvBuffer()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(lines)
+    _atomic_text(summary, buffer.text())
+    result.summary = summary
+    return result
+
+
+class _CsvBuffer:
+    def __init__(self):
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _evaluate(book: Workbook, batch: BatchPlan, rows: list[dict[str, str]]):
+    """Values and messages for each row: one vector pass where the compiled engine can."""
+    if not rows:
+        return []
+    if book.compiled is None:
+        return [book.calculate({batch.inputs[c]: csv_value(r.get(c)) for c in batch.inputs}) for r in rows]
+    scenarios = len(rows)
+    inputs = {}
+    for column, (sheet, ref) in batch.inputs.items():
+        cells = [csv_value(r.get(column)) for r in rows]
+        if all(type(v) is float for v in cells):
+            vector = np.array(cells, dtype=float)
+        else:
+            vector = np.empty(scenarios, dtype=object)
+            vector[:] = cells
+        inputs[(sheet, *parse_cell(ref))] = vector
+    vals, messages = book.compiled.evaluate(inputs, scenarios=scenarios)
+    return _Scenarios(vals, messages, scenarios)
+
+
+class _Scenarios:
+    """Lazily splits a vector evaluation into per-row ``values[sheet][A1]`` dictionaries."""
+
+    def __init__(self, vals: dict, messages: dict[str, str], count: int):
+        self.count = count
+        self.constant: dict[str, dict[str, Any]] = {}
+        self.varying: list[tuple[str, str, np.ndarray]] = []
+        for (sheet, r, c), value in vals.items():
+            ref = f"{col_letters(c)}{r}"
+            if isinstance(value, np.ndarray):
+                self.varying.append((sheet, ref, value))
+            else:
+                self.constant.setdefault(sheet, {})[ref] = _plain(value)
+        self.messages = messages
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        for s in range(self.count):
+            values = {sheet: dict(cells) for sheet, cells in self.constant.items()}
+            for sheet, ref, vector in self.varying:
+                values.setdefault(sheet, {})[ref] = _plain(vector[s])
+            yield values, {}

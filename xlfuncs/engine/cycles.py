@@ -1,0 +1,120 @@
+"""Refusing circular references before calculation.
+
+The ``formulas`` engine neither raises nor warns on a circular reference: the cells in the
+cycle, and every cell downstream of them, are silently left out of the solution, so a
+recalculated file would keep stale values. Excel can iterate such a workbook (File > Options >
+Formulas > Enable iterative calculation); xlfuncs does not, so it refuses the workbook and
+names the cells of one cycle.
+
+The search is Tarjan's strongly connected components over the engine's dependency graph,
+iterative so that a long chain of formulas cannot exhaust the stack: time and memory grow
+linearly with the number of cells and formulas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .package import WorkbookError
+
+_CELL_NODE = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
+#: Nodes the engine adds so that a range can be set as an input: not real dependencies.
+_INVERSE = "INV("
+
+
+def strongly_connected(graph: Mapping[Hashable, Iterable[Hashable]]) -> list[list[Hashable]]:
+    """Strongly connected components of a directed graph that are cycles (two or more nodes,
+    or one node with an edge to itself).
+
+    >>> strongly_connected({"a": ["b"], "b": ["a", "c"], "c": [], "d": ["d"]})
+    [['b', 'a'], ['d']]
+    """
+    index: dict[Hashable, int] = {}
+    low: dict[Hashable, int] = {}
+    on_stack: set[Hashable] = set()
+    stack: list[Hashable] = []
+    cycles: list[list[Hashable]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for succ in successors:
+                if succ not in index:
+                    index[succ] = low[succ] = counter
+                    counter += 1
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter(graph.get(succ, ()))))
+                    advanced = True
+                    break
+                if succ in on_stack:
+                    low[node] = min(low[node], index[succ])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, ()):
+                    cycles.append(component)
+    return cycles
+
+
+def dependency_graph(model: Any) -> dict[Hashable, list[Hashable]]:
+    """The engine's graph of cells, ranges and formulas, without the input-only edges."""
+    succ = model.dsp.dmap.succ
+    graph: dict[Hashable, list[Hashable]] = {}
+    for node, targets in succ.items():
+        if not isinstance(node, str) or node.startswith(_INVERSE):
+            continue
+        graph[node] = [t for t in targets if isinstance(t, str) and not t.startswith(_INVERSE)]
+    return graph
+
+
+def _cell_label(node: str, titles: Mapping[str, str]) -> str | None:
+    match = _CELL_NODE.match(node)
+    if not match or ":" in match.group("ref"):
+        return None
+    sheet = match.group("sheet")
+    return f"{titles.get(sheet.upper(), sheet)}!{match.group('ref')}"
+
+
+def circular_cells(model: Any, sheet_titles: Iterable[str] = ()) -> list[str]:
+    """Cells of one circular reference in a loaded ``formulas`` model (empty when none)."""
+    titles = {title.upper(): title for title in sheet_titles}
+    for component in strongly_connected(dependency_graph(model)):
+        cells = sorted({c for c in (_cell_label(n, titles) for n in component) if c})
+        if cells:
+            return cells
+    return []
+
+
+def refuse_cycles(model: Any, path: str | Path, sheet_titles: Iterable[str] = ()) -> None:
+    """Raise :class:`WorkbookError` naming the cells of a circular reference, if there is one."""
+    cells = circular_cells(model, sheet_titles)
+    if not cells:
+        return
+    shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+    raise WorkbookError(
+        f"{path}: circular reference through {shown}; xlfuncs does not iterate circular "
+        "references (Excel's iterative calculation): break the cycle"
+    )

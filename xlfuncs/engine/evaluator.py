@@ -1,0 +1,641 @@
+"""The compiled evaluator: a workbook read once, its formulas compiled to Python closures and
+ordered by their dependencies, then evaluated for one input set or for many at once.
+
+For many input sets (a batch of councils, a what-if table) every cell holds either one value
+(it does not depend on the inputs) or a vector with one value per input set; the common
+functions work on whole vectors, and a cell whose formula cannot is evaluated input set by
+input set. Formulas it does not know raise :class:`~xlfuncs.engine.formula_ast.Unsupported`
+at compile time, and the workbook is recalculated by the ``formulas`` engine instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..coercion import UpstreamError
+from ..errors import InputError
+from ..registry import ExcelError, ExcelFunction, functions
+from . import excel_functions
+from .excel_values import (
+    DIV0,
+    ERRORS,
+    NAME,
+    NUM,
+    REF,
+    VALUE,
+    NeedsScalar,
+    Rng,
+    XlErr,
+    compare,
+    to_number,
+    to_text,
+)
+from .formula_ast import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference
+from .names import plain_names
+from .package import Package, WorkbookError
+from .xlsx_reader import BookCells, _ErrorText, col_letters, read_cells
+
+Key = tuple[str, int, int]
+
+
+class Env:
+    """Cell values during one evaluation, and the ranges already assembled from them."""
+
+    __slots__ = ("vals", "ranges", "messages", "label")
+
+    def __init__(self, vals: dict[Key, Any], messages: dict[str, str]):
+        self.vals = vals
+        self.ranges: dict[tuple, Rng] = {}
+        self.messages = messages
+        self.label = ""
+
+    def get(self, key: Key) -> Any:
+        return self.vals.get(key)
+
+    def rng(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> Rng:
+        cache_key = (sheet, r1, c1, r2, c2)
+        found = self.ranges.get(cache_key)
+        if found is None:
+            cells = np.empty((r2 - r1 + 1, c2 - c1 + 1), dtype=object)
+            vectors = False
+            get = self.vals.get
+            for i in range(r2 - r1 + 1):
+                for j in range(c2 - c1 + 1):
+                    v = get((sheet, r1 + i, c1 + j))
+                    if isinstance(v, np.ndarray):
+                        vectors = True
+                    cells[i, j] = v
+            found = Rng(cells, vectors)
+            self.ranges[cache_key] = found
+        return found
+
+
+class ScenarioEnv(Env):
+    """The values of one input set, out of a vector evaluation."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, vals, messages, index: int):
+        super().__init__(vals, messages)
+        self.index = index
+
+    def get(self, key: Key) -> Any:
+        v = self.vals.get(key)
+        if isinstance(v, np.ndarray):
+            item = v[self.index]
+            return item.item() if isinstance(item, np.generic) else item
+        return v
+
+    def rng(self, sheet, r1, c1, r2, c2):
+        cache_key = (sheet, r1, c1, r2, c2)
+        found = self.ranges.get(cache_key)
+        if found is None:
+            cells = np.empty((r2 - r1 + 1, c2 - c1 + 1), dtype=object)
+            for i in range(r2 - r1 + 1):
+                for j in range(c2 - c1 + 1):
+                    cells[i, j] = self.get((sheet, r1 + i, c1 + j))
+            found = Rng(cells)
+            self.ranges[cache_key] = found
+        return found
+
+
+# ----------------------------------------------------------------------------- operators
+
+
+def _vector_operand(v: Any) -> Any:
+    """A float, or a float vector, or raise NeedsScalar."""
+    if isinstance(v, np.ndarray):
+        if v.dtype != float:
+            raise NeedsScalar
+        return v
+    if isinstance(v, Rng):
+        raise NeedsScalar
+    n = to_number(v)
+    if type(n) is XlErr:
+        raise NeedsScalar
+    return n
+
+
+_NUMPY_OPS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "^": np.power}
+_COMPARE_OPS = {
+    "=": lambda c: c == 0, "<>": lambda c: c != 0, "<": lambda c: c < 0,
+    ">": lambda c: c > 0, "<=": lambda c: c <= 0, ">=": lambda c: c >= 0,
+}
+_NUMPY_COMPARE = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal}
+
+
+def _single(v: Any) -> Any:
+    if isinstance(v, Rng):
+        return v.cells.flat[0] if v.cells.size == 1 else VALUE
+    return v
+
+
+def scalar_op(op: str, a: Any, b: Any) -> Any:
+    if op in _COMPARE_OPS:
+        c = compare(a, b)
+        return c if type(c) is XlErr else _COMPARE_OPS[op](c)
+    if op == "&":
+        x, y = to_text(a), to_text(b)
+        if type(x) is XlErr:
+            return x
+        if type(y) is XlErr:
+            return y
+        return x + y
+    x, y = to_number(a), to_number(b)
+    if type(x) is XlErr:
+        return x
+    if type(y) is XlErr:
+        return y
+    try:
+        if op == "+":
+            r = x + y
+        elif op == "-":
+            r = x - y
+        elif op == "*":
+            r = x * y
+        elif op == "/":
+            if y == 0:
+                return DIV0
+            r = x / y
+        else:
+            return excel_functions.power(x, y)
+    except OverflowError:
+        return NUM
+    return r if math.isfinite(r) else NUM
+
+
+def _binary(op: str, a: Any, b: Any, array: bool) -> Any:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if array or op == "&":
+            raise NeedsScalar
+        x, y = _vector_operand(a), _vector_operand(b)
+        if op in _NUMPY_COMPARE:
+            return _NUMPY_COMPARE[op](x, y).astype(object)
+        with np.errstate(all="ignore"):
+            result = _NUMPY_OPS[op](x, y)
+        if not np.all(np.isfinite(result)):
+            raise NeedsScalar  # the exact error values come from the scalar rules
+        return np.asarray(result, dtype=float)
+    if array and (isinstance(a, Rng) or isinstance(b, Rng)):
+        return _elementwise(lambda x, y: scalar_op(op, x, y), a, b)
+    return scalar_op(op, _single(a), _single(b))
+
+
+def _elementwise(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Rng:
+    """Array arithmetic as in an array formula: shapes broadcast, a mismatch gives #N/A."""
+    ca = a.cells if isinstance(a, Rng) else np.array([[a]], dtype=object)
+    cb = b.cells if isinstance(b, Rng) else np.array([[b]], dtype=object)
+    rows, cols = max(ca.shape[0], cb.shape[0]), max(ca.shape[1], cb.shape[1])
+    out = np.empty((rows, cols), dtype=object)
+    for i in range(rows):
+        for j in range(cols):
+            x = _pick(ca, i, j)
+            y = _pick(cb, i, j)
+            out[i, j] = fn(x, y)
+    return Rng(out)
+
+
+def _pick(cells: np.ndarray, i: int, j: int) -> Any:
+    rows, cols = cells.shape
+    if (rows > 1 and i >= rows) or (cols > 1 and j >= cols):
+        return ERRORS["#N/A"]
+    return cells[min(i, rows - 1), min(j, cols - 1)]
+
+
+# ----------------------------------------------------------------------------- compiling
+
+
+@dataclass
+class Node:
+    sheet: str
+    row: int
+    col: int
+    bounds: tuple[int, int, int, int] | None  # array formula range, or None for one cell
+    fn: Callable[[Env], Any]
+    label: str
+
+
+class CompiledWorkbook:
+    """A workbook's formulas, compiled once."""
+
+    def __init__(self, package: Package, cells: BookCells | None = None):
+        self.package = package
+        self.cells = cells or read_cells(package)
+        self.titles = {title.upper(): title for title in self.cells.sheets}
+        self.registry: dict[str, ExcelFunction] = functions()
+        self.constants: dict[Key, Any] = {}
+        self.extent: dict[str, tuple[int, int]] = {}
+        for title, sheet in self.cells.sheets.items():
+            max_row = max_col = 1
+            for (r, c), v in sheet.values.items():
+                self.constants[(title, r, c)] = ERRORS.get(v, VALUE) if isinstance(v, _ErrorText) else v
+                max_row, max_col = max(max_row, r), max(max_col, c)
+            for (r, c) in sheet.formulas:
+                max_row, max_col = max(max_row, r), max(max_col, c)
+            for (_r1, _c1, r2, c2) in sheet.arrays.values():
+                max_row, max_col = max(max_row, r2), max(max_col, c2)
+            self.extent[title] = (max_row, max_col)
+        self.names: dict[str, tuple] = {}
+        for name, text in self.cells.names.items():
+            try:
+                ref = parse_reference(text.strip(), "")
+            except Unsupported:
+                continue  # names that are not plain references are compiled on use
+            if ref[0] == "ref":
+                self.names[name.upper()] = ref
+        self._raw_names = {name.upper() for name in self.cells.names}
+        self.nodes: list[Node] = []
+        self.node_at: dict[Key, int] = {}
+        precedents: list[set[tuple]] = []
+        addin_links = package.addin_links
+        registry_names = list(self.registry)
+        for title, sheet in self.cells.sheets.items():
+            for (r, c), text in sheet.formulas.items():
+                text = plain_names(text, registry_names, addin_links)
+                bounds = sheet.arrays.get((r, c))
+                refs: set[tuple] = set()
+                ast = parse(text, title)
+                fn = self._compile(ast, title, refs, array=bounds is not None)
+                index = len(self.nodes)
+                self.nodes.append(Node(title, r, c, bounds, fn, f"{title}!{col_letters(c)}{r}"))
+                precedents.append(refs)
+                if bounds:
+                    r1, c1, r2, c2 = bounds
+                    for rr in range(r1, r2 + 1):
+                        for cc in range(c1, c2 + 1):
+                            self.node_at[(title, rr, cc)] = index
+                else:
+                    self.node_at[(title, r, c)] = index
+        self.order = self._order(precedents)
+
+    # -- references
+
+    def _title(self, sheet: str) -> str | None:
+        return self.titles.get(sheet.upper())
+
+    def _bounded(self, title: str, r1: int, c1: int, r2: int, c2: int) -> tuple[int, int, int, int]:
+        max_row, max_col = self.extent[title]
+        if r2 == MAX_ROW:
+            r2 = max(r1, max_row)
+        if c2 == MAX_COL:
+            c2 = max(c1, max_col)
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 5_000_000:
+            raise Unsupported("a range too large to evaluate cell by cell")
+        return r1, c1, r2, c2
+
+    def _compile_ref(self, node: tuple, refs: set[tuple]) -> Callable[[Env], Any]:
+        _, sheet, r1, c1, r2, c2 = node
+        title = self._title(sheet)
+        if title is None:
+            return lambda env: REF
+        r1, c1, r2, c2 = self._bounded(title, r1, c1, r2, c2)
+        refs.add((title, r1, c1, r2, c2))
+        if r1 == r2 and c1 == c2:
+            key = (title, r1, c1)
+            single = (title, r1, c1, r2, c2)
+            # A one-cell reference is a value; functions that need a range get one from it.
+            return _CellRef(key, single)
+        return lambda env: env.rng(title, r1, c1, r2, c2)
+
+    def _compile(self, node: tuple, sheet: str, refs: set[tuple], array: bool) -> Callable[[Env], Any]:
+        kind = node[0]
+        if kind == "num" or kind == "str" or kind == "bool":
+            value = node[1]
+            return lambda env: value
+        if kind == "err":
+            err = ERRORS.get(node[1], VALUE)
+            return lambda env: err
+        if kind == "missing":
+            return lambda env: None
+        if kind == "ref":
+            return self._compile_ref(node, refs)
+        if kind == "name":
+            ref = self.names.get(node[1])
+            if ref is None:
+                if node[1] in self._raw_names:
+                    raise Unsupported(f"defined name {node[1]} is not a plain reference")
+                return lambda env: NAME
+            return self._compile_ref(ref, refs)
+        if kind == "array":
+            rows = [[self._compile(item, sheet, refs, array) for item in row] for row in node[1]]
+
+            def constant_array(env):
+                cells = np.empty((len(rows), len(rows[0])), dtype=object)
+                for i, row in enumerate(rows):
+                    for j, item in enumerate(row):
+                        cells[i, j] = item(env)
+                return Rng(cells)
+
+            return constant_array
+        if kind == "neg":
+            inner = self._compile(node[1], sheet, refs, array)
+            return lambda env: _binary("*", -1.0, _value(inner(env), array), array)
+        if kind == "pct":
+            inner = self._compile(node[1], sheet, refs, array)
+            return lambda env: _binary("/", _value(inner(env), array), 100.0, array)
+        if kind == "op":
+            op = node[1]
+            left = self._compile(node[2], sheet, refs, array)
+            right = self._compile(node[3], sheet, refs, array)
+            return lambda env: _binary(op, _value(left(env), array), _value(right(env), array), array)
+        if kind == "call":
+            return self._compile_call(node[1], node[2], sheet, refs, array)
+        raise Unsupported(f"node {kind}")
+
+    def _compile_call(self, name: str, arg_nodes: list, sheet: str, refs: set[tuple], array: bool):
+        args = [self._compile(a, sheet, refs, array) for a in arg_nodes]
+        spec = self.registry.get(name)
+        if spec is not None:
+            return _registry_call(spec, args, array)
+        impl = excel_functions.FUNCTIONS.get(name)
+        if impl is None:
+            raise Unsupported(f"function {name}")
+        vector = VECTOR_FUNCTIONS.get(name)
+
+        def call(env):
+            values = [_arg_value(a(env)) for a in args]
+            try:
+                if any(isinstance(v, np.ndarray) or (type(v) is Rng and v.has_vectors) for v in values):
+                    if vector is None:
+                        raise NeedsScalar
+                    return vector(*values)
+                return impl(*values)
+            except TypeError:
+                return VALUE  # a wrong number of arguments shows #VALUE!, as it would in Excel
+
+        return call
+
+    def _order(self, precedents: list[set[tuple]]) -> list[int]:
+        positions: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for (title, r, c), index in self.node_at.items():
+            positions[title].append((r, c, index))
+        covered: dict[tuple, set[int]] = {}
+        edges: list[set[int]] = [set() for _ in self.nodes]
+        for index, refs in enumerate(precedents):
+            for ref in refs:
+                found = covered.get(ref)
+                if found is None:
+                    title, r1, c1, r2, c2 = ref
+                    if r1 == r2 and c1 == c2:
+                        hit = self.node_at.get((title, r1, c1))
+                        found = {hit} if hit is not None else set()
+                    else:
+                        found = {i for (r, c, i) in positions[title] if r1 <= r <= r2 and c1 <= c <= c2}
+                    covered[ref] = found
+                edges[index] |= found
+        dependants: list[list[int]] = [[] for _ in self.nodes]
+        waiting = [0] * len(self.nodes)
+        for index, deps in enumerate(edges):
+            for dep in deps:
+                dependants[dep].append(index)
+                waiting[index] += 1
+        ready = deque(i for i, n in enumerate(waiting) if n == 0)
+        order = []
+        while ready:
+            index = ready.popleft()
+            order.append(index)
+            for later in dependants[index]:
+                waiting[later] -= 1
+                if waiting[later] == 0:
+                    ready.append(later)
+        if len(order) != len(self.nodes):
+            stuck = sorted(self.nodes[i].label for i, n in enumerate(waiting) if n > 0)
+            raise WorkbookError(
+                f"{self.package.path}: circular reference involving {stuck[0]}"
+                + (f" (and {len(stuck) - 1} more cells)" if len(stuck) > 1 else "")
+            )
+        return order
+
+    # -- evaluation
+
+    def evaluate(self, inputs: Mapping[Key, Any] | None = None, scenarios: int | None = None):
+        """All cell values (``vals[(sheet, row, col)]``) and the messages of error cells.
+
+        With ``scenarios`` = S, ``inputs`` may hold vectors of S values; cells that depend on
+        them come back as vectors.
+        """
+        vals = dict(self.constants)
+        skip = set()
+        for key, value in (inputs or {}).items():
+            vals[key] = value
+            if key in self.node_at:
+                skip.add(self.node_at[key])
+        messages: dict[str, str] = {}
+        env = Env(vals, messages)
+        for index in self.order:
+            if index in skip:
+                continue
+            node = self.nodes[index]
+            env.label = node.label
+            try:
+                result = node.fn(env)
+                if node.bounds is None:
+                    result = _cell_result(result)
+                    if isinstance(result, np.ndarray) and not _plain_vector(result):
+                        raise NeedsScalar
+            except NeedsScalar:
+                if not scenarios:
+                    raise
+                result = self._per_scenario(node, vals, messages, scenarios)
+            self._store(node, result, vals, scenarios)
+        return vals, messages
+
+    def _per_scenario(self, node: Node, vals, messages, scenarios: int):
+        results = []
+        for s in range(scenarios):
+            view = ScenarioEnv(vals, messages, s)
+            view.label = node.label
+            value = node.fn(view)
+            results.append(value if node.bounds else _cell_result(value))
+        if node.bounds:
+            return _PerScenario(results)
+        if all(type(v) is float for v in results):
+            return np.array(results, dtype=float)
+        out = np.empty(scenarios, dtype=object)
+        out[:] = results
+        return out
+
+    def _store(self, node: Node, result: Any, vals: dict, scenarios: int | None) -> None:
+        if node.bounds is None:
+            vals[(node.sheet, node.row, node.col)] = result
+            return
+        r1, c1, r2, c2 = node.bounds
+        if isinstance(result, _PerScenario):
+            per_cell: dict[Key, list] = defaultdict(list)
+            for value in result.values:
+                for key, v in _fill(node, value, r1, c1, r2, c2):
+                    per_cell[key].append(v)
+            for key, items in per_cell.items():
+                vector = np.empty(len(items), dtype=object)
+                vector[:] = items
+                vals[key] = vector
+            return
+        for key, v in _fill(node, result, r1, c1, r2, c2):
+            vals[key] = v
+
+
+class _PerScenario:
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = values
+
+
+class _CellRef:
+    """A compiled one-cell reference: a value, and a range for functions that want one."""
+
+    __slots__ = ("key", "bounds")
+
+    def __init__(self, key: Key, bounds: tuple):
+        self.key = key
+        self.bounds = bounds
+
+    def __call__(self, env: Env) -> Any:
+        return _OneCell(env, self)
+
+
+class _OneCell:
+    """The result of a one-cell reference before it is used: becomes a value or a range."""
+
+    __slots__ = ("env", "ref")
+
+    def __init__(self, env: Env, ref: _CellRef):
+        self.env = env
+        self.ref = ref
+
+    def value(self) -> Any:
+        return self.env.get(self.ref.key)
+
+    def range(self) -> Rng:
+        return self.env.rng(*self.ref.bounds)
+
+
+def _value(v: Any, array: bool) -> Any:
+    if isinstance(v, _OneCell):
+        return v.value()
+    return v
+
+
+def _arg_value(v: Any) -> Any:
+    """A function argument: one-cell references arrive as one-cell ranges (so RANK, SUM over a
+    reference and INDEX treat them as references), except vectors, which stay vectors."""
+    if isinstance(v, _OneCell):
+        value = v.value()
+        if isinstance(value, np.ndarray):
+            return value
+        return v.range()
+    return v
+
+
+def _cell_result(v: Any) -> Any:
+    if isinstance(v, _OneCell):
+        v = v.value()
+    if isinstance(v, Rng):
+        return v.cells.flat[0] if v.cells.size else VALUE  # top-left, as a legacy cell shows
+    if isinstance(v, np.generic):
+        return v.item()
+    if type(v) is int:
+        return float(v)
+    return v
+
+
+def _plain_vector(v: np.ndarray) -> bool:
+    return v.dtype == float or all(not isinstance(x, np.ndarray | Rng) for x in v)
+
+
+def _fill(node: Node, result: Any, r1: int, c1: int, r2: int, c2: int):
+    if isinstance(result, _OneCell):
+        result = result.range()
+    if isinstance(result, np.ndarray):
+        raise NeedsScalar
+    cells = result.cells if isinstance(result, Rng) else np.array([[result]], dtype=object)
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            value = _pick(cells, r - r1, c - c1)
+            if type(value) is int:
+                value = float(value)
+            yield (node.sheet, r, c), value
+
+
+# ----------------------------------------------------------------------------- xlfuncs functions
+
+
+def _raw(v: Any) -> Any:
+    """An engine value in the shape xlwings sends: None blanks, lists for ranges, codes for errors."""
+    if isinstance(v, _OneCell):
+        v = v.value()
+    if isinstance(v, Rng):
+        if v.cells.size == 1:
+            return _raw(v.cells.flat[0])
+        return [[_raw(x) for x in row] for row in v.cells]
+    if type(v) is XlErr:
+        return v.code
+    if isinstance(v, np.ndarray):
+        raise NeedsScalar
+    return v
+
+
+def _registry_call(spec: ExcelFunction, args: list[Callable], array: bool):
+    vectorisable = spec.returns == "scalar" and all(a.kind in ("number", "text", "flag") for a in spec.args)
+
+    def call(env):
+        values = [a(env) for a in args]
+        try:
+            raw = [_raw(v) for v in values]
+        except NeedsScalar:
+            if not vectorisable:
+                raise
+            return _registry_vector(spec, values)
+        try:
+            result = spec(*raw)
+        except ExcelError as exc:
+            if env.label and env.label not in env.messages:
+                env.messages[env.label] = f"{exc.code} {exc.message}"
+            return ERRORS.get(exc.code, VALUE)
+        except UpstreamError as exc:
+            return ERRORS.get(exc.code, VALUE)
+        except Exception as exc:  # noqa: BLE001 - a cell holds an error, never crashes the model
+            if env.label and env.label not in env.messages:
+                env.messages[env.label] = f"#VALUE! {spec.name}: unexpected failure: {exc}"
+            return VALUE
+        if spec.returns == "array":
+            cells = np.asarray(result, dtype=object)
+            return Rng(cells) if array else float(cells.flat[0])
+        return result
+
+    return call
+
+
+def _registry_vector(spec: ExcelFunction, values: list[Any]) -> np.ndarray:
+    """Call a scalar xlfuncs function once over whole vectors of inputs; any failure falls
+    back to one call per input set, so every error value and message is exact."""
+    kwargs = {}
+    for arg, value in zip(spec.args, values + [None] * (len(spec.args) - len(values)), strict=True):
+        if isinstance(value, _OneCell):
+            value = value.value()
+        if isinstance(value, np.ndarray):
+            if value.dtype != float or arg.kind != "number":
+                raise NeedsScalar
+            kwargs[arg.name] = value
+            continue
+        try:
+            kwargs[arg.name] = arg.coerce(_raw(value), spec.name)
+        except (InputError, UpstreamError):
+            raise NeedsScalar from None
+    try:
+        with np.errstate(all="ignore"):
+            result = np.asarray(spec.impl(**kwargs), dtype=float)
+    except Exception:  # noqa: BLE001 - the per-input-set path reports it exactly
+        raise NeedsScalar from None
+    if result.ndim != 1 or not np.all(np.isfinite(result)):
+        raise NeedsScalar
+    return result
+
+
+from .vector_functions import VECTOR_FUNCTIONS  # noqa: E402  (they use the helpers above)
