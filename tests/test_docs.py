@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xlfuncs.docs import functions_markdown
+from xlfuncs.docs import functions_markdown, generated_readme
 from xlfuncs.registry import functions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,8 +15,9 @@ def test_docs_functions_md_is_generated_from_the_registry():
     assert committed == functions_markdown(), "run `xlfuncs functions --markdown > docs/functions.md`"
 
 
-def test_readme_lists_every_function():
+def test_readme_lists_every_function_and_template():
     readme = (ROOT / "README.md").read_text()
+    assert readme == generated_readme(readme), "run `xlfuncs functions --write-docs .`"
     for name in functions():
         assert f"`{name}`" in readme, f"README.md does not mention {name}"
 

@@ -34,3 +34,39 @@ def functions_markdown() -> str:
             if spec.example:
                 out += [f"Example: `{spec.example}`", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def functions_table() -> str:
+    """The README's table: one row per function, grouped by family."""
+    rows = ["| function | what it gives |", "| --- | --- |"]
+    for family in sorted({spec.family for spec in functions().values()}):
+        for spec in functions().values():
+            if spec.family == family:
+                rows.append(f"| `{spec.name}` | {spec.description.replace('|', '/')} |")
+    return "\n".join(rows) + "\n"
+
+
+def templates_list() -> str:
+    from .templates import templates
+
+    lines = []
+    for filename, template in templates().items():
+        lines.append(f"* `workbooks/{filename}`: {template.title}.")
+    return "\n".join(lines) + "\n"
+
+
+def replace_block(text: str, block: str, content: str) -> str:
+    """Replace what stands between ``<!-- block:start -->`` and ``<!-- block:end -->``."""
+    start, end = f"<!-- {block}:start -->", f"<!-- {block}:end -->"
+    head, found, rest = text.partition(start)
+    if not found:
+        raise ValueError(f"no {start} marker")
+    _, found, tail = rest.partition(end)
+    if not found:
+        raise ValueError(f"no {end} marker")
+    return f"{head}{start}\n{content}{end}{tail}"
+
+
+def generated_readme(text: str) -> str:
+    text = replace_block(text, "functions", functions_table())
+    return replace_block(text, "templates", templates_list())
