@@ -36,7 +36,7 @@ from .excel_values import (
     to_number,
     to_text,
 )
-from .formula_ast import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference
+from .formula_ast import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference, shape_key
 from .names import plain_names
 from .package import Package, WorkbookError
 from .xlsx_reader import BookCells, _ErrorText, col_letters, read_cells
@@ -47,13 +47,15 @@ Key = tuple[str, int, int]
 class Env:
     """Cell values during one evaluation, and the ranges already assembled from them."""
 
-    __slots__ = ("vals", "ranges", "messages", "label")
+    __slots__ = ("vals", "ranges", "messages", "label", "row", "col")
 
     def __init__(self, vals: dict[Key, Any], messages: dict[str, str]):
         self.vals = vals
         self.ranges: dict[tuple, Rng] = {}
         self.messages = messages
         self.label = ""
+        self.row = 0  # the cell being evaluated: relative references count from it
+        self.col = 0
 
     def get(self, key: Key) -> Any:
         return self.vals.get(key)
@@ -255,16 +257,23 @@ class CompiledWorkbook:
         precedents: list[set[tuple]] = []
         addin_links = package.addin_links
         registry_names = list(self.registry)
+        shapes: dict[tuple, tuple[Callable, tuple]] = {}
         for title, sheet in self.cells.sheets.items():
             for (r, c), text in sheet.formulas.items():
                 text = plain_names(text, registry_names, addin_links)
                 bounds = sheet.arrays.get((r, c))
-                refs: set[tuple] = set()
-                ast = parse(text, title)
-                fn = self._compile(ast, title, refs, array=bounds is not None)
+                # Copies of one formula down a column share a shape: parsed and compiled once.
+                shape = (title, bounds is not None, shape_key(text, r, c))
+                compiled = shapes.get(shape)
+                if compiled is None:
+                    templates: set[tuple] = set()
+                    ast = parse(text, title, r, c)
+                    fn = self._compile(ast, title, templates, array=bounds is not None)
+                    compiled = shapes[shape] = (fn, tuple(templates))
+                fn, templates = compiled
                 index = len(self.nodes)
                 self.nodes.append(Node(title, r, c, bounds, fn, f"{title}!{col_letters(c)}{r}"))
-                precedents.append(refs)
+                precedents.append({_anchored(t, r, c) for t in templates})
                 if bounds:
                     r1, c1, r2, c2 = bounds
                     for rr in range(r1, r2 + 1):
@@ -290,17 +299,20 @@ class CompiledWorkbook:
         return r1, c1, r2, c2
 
     def _compile_ref(self, node: tuple, refs: set[tuple]) -> Callable[[Env], Any]:
-        _, sheet, r1, c1, r2, c2 = node
+        _, sheet, r1, c1, r2, c2, relative = node
         title = self._title(sheet)
         if title is None:
             return lambda env: REF
+        if any(relative):
+            refs.add((title, r1, c1, r2, c2, relative))
+            if (r1, c1, relative[0], relative[1]) == (r2, c2, relative[2], relative[3]):
+                return _RelativeCell(title, r1, c1, relative[0], relative[1])
+            return _RelativeRange(title, r1, c1, r2, c2, relative)
         r1, c1, r2, c2 = self._bounded(title, r1, c1, r2, c2)
-        refs.add((title, r1, c1, r2, c2))
+        refs.add((title, r1, c1, r2, c2, relative))
         if r1 == r2 and c1 == c2:
-            key = (title, r1, c1)
-            single = (title, r1, c1, r2, c2)
             # A one-cell reference is a value; functions that need a range get one from it.
-            return _CellRef(key, single)
+            return _CellRef((title, r1, c1), (title, r1, c1, r2, c2))
         return lambda env: env.rng(title, r1, c1, r2, c2)
 
     def _compile(self, node: tuple, sheet: str, refs: set[tuple], array: bool) -> Callable[[Env], Any]:
@@ -372,9 +384,11 @@ class CompiledWorkbook:
         return call
 
     def _order(self, precedents: list[set[tuple]]) -> list[int]:
-        positions: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        by_sheet: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         for (title, r, c), index in self.node_at.items():
-            positions[title].append((r, c, index))
+            by_sheet[title].append((r, c, index))
+        positions = {title: np.array(items, dtype=np.int64).reshape(-1, 3) for title, items in by_sheet.items()}
+        empty = np.empty((0, 3), dtype=np.int64)
         covered: dict[tuple, set[int]] = {}
         edges: list[set[int]] = [set() for _ in self.nodes]
         for index, refs in enumerate(precedents):
@@ -386,7 +400,9 @@ class CompiledWorkbook:
                         hit = self.node_at.get((title, r1, c1))
                         found = {hit} if hit is not None else set()
                     else:
-                        found = {i for (r, c, i) in positions[title] if r1 <= r <= r2 and c1 <= c <= c2}
+                        cells = positions.get(title, empty)
+                        inside = (cells[:, 0] >= r1) & (cells[:, 0] <= r2) & (cells[:, 1] >= c1) & (cells[:, 1] <= c2)
+                        found = set(cells[inside, 2].tolist())
                     covered[ref] = found
                 edges[index] |= found
         dependants: list[list[int]] = [[] for _ in self.nodes]
@@ -433,6 +449,7 @@ class CompiledWorkbook:
                 continue
             node = self.nodes[index]
             env.label = node.label
+            env.row, env.col = node.row, node.col
             try:
                 result = node.fn(env)
                 if node.bounds is None:
@@ -451,6 +468,7 @@ class CompiledWorkbook:
         for s in range(scenarios):
             view = ScenarioEnv(vals, messages, s)
             view.label = node.label
+            view.row, view.col = node.row, node.col
             value = node.fn(view)
             results.append(value if node.bounds else _cell_result(value))
         if node.bounds:
@@ -485,6 +503,40 @@ class _PerScenario:
 
     def __init__(self, values):
         self.values = values
+
+
+def _anchored(template: tuple, row: int, col: int) -> tuple:
+    """A reference template made absolute for the cell at (row, col), corners in order."""
+    title, r1, c1, r2, c2, (rr1, rc1, rr2, rc2) = template
+    r1, c1 = r1 + row if rr1 else r1, c1 + col if rc1 else c1
+    r2, c2 = r2 + row if rr2 else r2, c2 + col if rc2 else c2
+    return (title, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+class _RelativeCell:
+    """A one-cell reference counted from the cell being evaluated."""
+
+    __slots__ = ("title", "r", "c", "r_rel", "c_rel")
+
+    def __init__(self, title, r, c, r_rel, c_rel):
+        self.title, self.r, self.c, self.r_rel, self.c_rel = title, r, c, r_rel, c_rel
+
+    def __call__(self, env: Env) -> Any:
+        r = self.r + env.row if self.r_rel else self.r
+        c = self.c + env.col if self.c_rel else self.c
+        key = (self.title, r, c)
+        return _OneCell(env, _CellRef(key, (self.title, r, c, r, c)))
+
+
+class _RelativeRange:
+    __slots__ = ("title", "corners", "relative")
+
+    def __init__(self, title, r1, c1, r2, c2, relative):
+        self.title, self.corners, self.relative = title, (r1, c1, r2, c2), relative
+
+    def __call__(self, env: Env) -> Any:
+        _, r1, c1, r2, c2 = _anchored((self.title, *self.corners, self.relative), env.row, env.col)
+        return env.rng(self.title, r1, c1, r2, c2)
 
 
 class _CellRef:

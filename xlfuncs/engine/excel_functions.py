@@ -623,3 +623,143 @@ def f_transpose(rng):
     if isinstance(rng, Rng):
         return Rng(rng.cells.T.copy())
     return rng
+
+
+def _numeric_matrix(v: Any) -> np.ndarray | XlErr:
+    cells = v.cells if isinstance(v, Rng) else np.array([[v]], dtype=object)
+    out = np.empty(cells.shape)
+    for index, item in np.ndenumerate(cells):
+        if type(item) is XlErr:
+            return item
+        if type(item) not in (float, int):
+            return VALUE
+        out[index] = item
+    return out
+
+
+@excel("LINEST")
+def f_linest(known_y, known_x=None, const=True, stats=False):
+    """Least squares as Excel lays it out: coefficients last x first, then the intercept;
+    with stats, rows of standard errors, (R^2, SE of y), (F, df) and (SS reg, SS resid)."""
+    y = _numeric_matrix(known_y)
+    if type(y) is XlErr:
+        return y
+    y = y.ravel()
+    n = y.size
+    if known_x is None:
+        x = np.arange(1.0, n + 1).reshape(-1, 1)
+    else:
+        x = _numeric_matrix(known_x)
+        if type(x) is XlErr:
+            return x
+        if x.shape[0] != n:
+            x = x.T if x.shape[1] == n else None
+        if x is None:
+            return REF_ERROR
+    with_const = True if const is None else to_bool(scalar(const))
+    want_stats = False if stats is None else to_bool(scalar(stats))
+    if type(with_const) is XlErr:
+        return with_const
+    if type(want_stats) is XlErr:
+        return want_stats
+    k = x.shape[1]
+    design = np.column_stack([x, np.ones(n)]) if with_const else x
+    if n < design.shape[1] + (0 if not want_stats else 0) or n == 0:
+        return NUM
+    coef, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
+    if rank < design.shape[1]:
+        return NUM  # collinear columns: Excel drops one; refuse rather than guess
+    slopes = coef[:k][::-1]
+    intercept = coef[k] if with_const else 0.0
+    first = list(slopes) + [intercept]
+    if not want_stats:
+        return Rng(np.array([first], dtype=object))
+    fitted = design @ coef
+    resid = y - fitted
+    ss_resid = float(resid @ resid)
+    df = n - design.shape[1]
+    ss_total = float(((y - y.mean()) @ (y - y.mean())) if with_const else y @ y)
+    ss_reg = ss_total - ss_resid
+    r2 = ss_reg / ss_total if ss_total else 1.0
+    sey = math.sqrt(ss_resid / df) if df > 0 else NUM
+    if df > 0:
+        cov = ss_resid / df * np.linalg.inv(design.T @ design)
+        se = np.sqrt(np.diag(cov))
+        se_row = list(se[:k][::-1]) + [se[k] if with_const else NA]
+        f_stat = (ss_reg / k) / (ss_resid / df) if ss_resid else NUM
+    else:
+        se_row = [NUM] * (k + 1)
+        f_stat = NUM
+    width = k + 1
+    rows = [
+        first,
+        se_row,
+        [r2, sey] + [NA] * (width - 2),
+        [f_stat, float(df)] + [NA] * (width - 2),
+        [ss_reg, ss_resid] + [NA] * (width - 2),
+    ]
+    return Rng(np.array([[v if type(v) is XlErr else float(v) for v in row] for row in rows], dtype=object))
+
+
+def _pairs(known_y: Any, known_x: Any) -> tuple[np.ndarray, np.ndarray] | XlErr:
+    """Paired numbers of two ranges, as CORREL and SLOPE read them: a pair counts only where
+    both cells hold numbers; ranges of different sizes give #N/A."""
+    ys = known_y.cells.ravel() if isinstance(known_y, Rng) else np.array([known_y], dtype=object)
+    xs = known_x.cells.ravel() if isinstance(known_x, Rng) else np.array([known_x], dtype=object)
+    if ys.size != xs.size:
+        return NA
+    y, x = [], []
+    for a, b in zip(ys, xs, strict=True):
+        if type(a) is XlErr:
+            return a
+        if type(b) is XlErr:
+            return b
+        if type(a) in (float, int) and type(b) in (float, int):
+            y.append(a)
+            x.append(b)
+    return np.array(y, dtype=float), np.array(x, dtype=float)
+
+
+def _moments(known_y, known_x):
+    pairs = _pairs(known_y, known_x)
+    if type(pairs) is XlErr:
+        return pairs
+    y, x = pairs
+    if y.size < 2:
+        return DIV0
+    dy, dx = y - y.mean(), x - x.mean()
+    sxx, syy, sxy = float(dx @ dx), float(dy @ dy), float(dx @ dy)
+    return y, x, sxx, syy, sxy
+
+
+@excel("CORREL", "PEARSON")
+def f_correl(array1, array2):
+    m = _moments(array1, array2)
+    if type(m) is XlErr:
+        return m
+    _, _, sxx, syy, sxy = m
+    return DIV0 if sxx == 0 or syy == 0 else sxy / math.sqrt(sxx * syy)
+
+
+@excel("RSQ")
+def f_rsq(known_y, known_x):
+    r = f_correl(known_y, known_x)
+    return r if type(r) is XlErr else r * r
+
+
+@excel("SLOPE")
+def f_slope(known_y, known_x):
+    m = _moments(known_y, known_x)
+    if type(m) is XlErr:
+        return m
+    _, _, sxx, _, sxy = m
+    return DIV0 if sxx == 0 else sxy / sxx
+
+
+@excel("INTERCEPT")
+def f_intercept(known_y, known_x):
+    m = _moments(known_y, known_x)
+    if type(m) is XlErr:
+        return m
+    y, x, sxx, _, sxy = m
+    return DIV0 if sxx == 0 else float(y.mean() - sxy / sxx * x.mean())

@@ -6,7 +6,7 @@ comparisons; note that ``-2^2`` is 4 in Excel). What the parser does not know ra
 :class:`Unsupported`, and the workbook is then recalculated by the ``formulas`` engine instead.
 
 Nodes are tuples: ``("num", x)``, ``("str", s)``, ``("bool", b)``, ``("err", code)``,
-``("ref", sheet, r1, c1, r2, c2)``, ``("name", NAME)``, ``("neg", x)``, ``("pct", x)``,
+``("ref", sheet, r1, c1, r2, c2, relative)``, ``("name", NAME)``, ``("neg", x)``, ``("pct", x)``,
 ``("op", op, left, right)``, ``("call", NAME, args)``, ``("array", rows)``, ``("missing",)``.
 """
 
@@ -47,27 +47,42 @@ def _split_sheet(text: str, sheet: str) -> tuple[str, str]:
     return where, address
 
 
-def parse_reference(text: str, sheet: str) -> tuple:
-    """``A1``, ``$A$1:B9``, ``Sheet!A:A``, ``'My sheet'!A1`` or a defined name."""
+ABSOLUTE = (False, False, False, False)
+
+
+def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
+    """``A1``, ``$A$1:B9``, ``Sheet!A:A``, ``'My sheet'!A1`` or a defined name.
+
+    With an anchor cell (``row``, ``col``), the parts without ``$`` are stored as offsets from
+    it and flagged in ``relative`` (row1, col1, row2, col2), so formulas copied down a column
+    share one syntax tree; without one, every part is absolute.
+    """
     where, address = _split_sheet(text, sheet)
     first, colon, last = address.partition(":")
     one = _CELL.match(first)
     if one and (not colon or _CELL.match(last)):
-        r1, c1 = int(one.group(2)), col_index(one.group(1).upper())
-        if colon:
-            two = _CELL.match(last)
-            r2, c2 = int(two.group(2)), col_index(two.group(1).upper())
-        else:
-            r2, c2 = r1, c1
-        return ("ref", where, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        two = _CELL.match(last) if colon else one
+        anchored = row > 0
+        corners = []
+        flags = []
+        for match, part in ((one, first), (two, last or first)):
+            c_rel = anchored and not part.startswith("$")
+            r_rel = anchored and "$" not in part.lstrip("$")
+            r, c = int(match.group(2)), col_index(match.group(1).upper())
+            corners += [r - row if r_rel else r, c - col if c_rel else c]
+            flags += [r_rel, c_rel]
+        if not anchored:
+            r1, c1, r2, c2 = corners
+            return ("ref", where, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), ABSOLUTE)
+        return ("ref", where, *corners, tuple(flags))
     cols = _COLS.match(address)
     if cols:
         c1, c2 = col_index(cols.group(1).upper()), col_index(cols.group(2).upper())
-        return ("ref", where, 1, min(c1, c2), MAX_ROW, max(c1, c2))
+        return ("ref", where, 1, min(c1, c2), MAX_ROW, max(c1, c2), ABSOLUTE)
     rows = _ROWS.match(address)
     if rows:
         r1, r2 = int(rows.group(1)), int(rows.group(2))
-        return ("ref", where, min(r1, r2), 1, max(r1, r2), MAX_COL)
+        return ("ref", where, min(r1, r2), 1, max(r1, r2), MAX_COL, ABSOLUTE)
     if "!" in text or not re.match(r"^[A-Za-z_\\][A-Za-z0-9_.\\]*$", address):
         raise Unsupported(f"reference {text}")
     return ("name", address.upper())
@@ -82,7 +97,7 @@ def _function_name(token: str) -> str:
 
 
 class _Parser:
-    def __init__(self, formula: str, sheet: str):
+    def __init__(self, formula: str, sheet: str, row: int = 0, col: int = 0):
         from openpyxl.formula import Tokenizer
         from openpyxl.formula.tokenizer import TokenizerError
 
@@ -93,6 +108,8 @@ class _Parser:
         self.tokens = [t for t in tokens if t.type != "WHITE-SPACE"]
         self.pos = 0
         self.sheet = sheet
+        self.row = row
+        self.col = col
 
     def peek(self):
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -151,7 +168,7 @@ class _Parser:
             if sub == "ERROR":
                 return ("err", token.value.upper())
             if sub == "RANGE":
-                return parse_reference(token.value, self.sheet)
+                return parse_reference(token.value, self.sheet, self.row, self.col)
             raise Unsupported(f"operand {token.value}")
         if kind == "PAREN" and sub == "OPEN":
             node = self.expression(0)
@@ -209,6 +226,33 @@ class _Parser:
 
 
 @lru_cache(maxsize=65_536)
-def parse(formula: str, sheet: str) -> tuple:
-    """The syntax tree of ``formula`` (without or with its leading ``=``) on ``sheet``."""
-    return _Parser(formula, sheet).parse()
+def parse(formula: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
+    """The syntax tree of ``formula`` (without or with its leading ``=``) on ``sheet``;
+    with the formula's own cell (``row``, ``col``), relative references are offsets from it."""
+    return _Parser(formula, sheet, row, col).parse()
+
+
+_SHAPE_TOKEN = re.compile(
+    r'"(?:[^"]|"")*"'  # a string literal: kept as it is
+    r"|'(?:[^']|'')*'"  # a quoted sheet name: kept as it is
+    r"|(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(])"
+)
+
+
+def shape_key(formula: str, row: int, col: int) -> str:
+    """``formula`` with each relative cell reference written as an offset from its own cell:
+    the same for every copy of a formula filled down a column or across a row.
+
+    >>> shape_key("=A2*$B$1+Data!C2", 2, 4) == shape_key("=A3*$B$1+Data!C3", 3, 4)
+    True
+    """
+
+    def rewrite(match: re.Match) -> str:
+        if match.group(2) is None:
+            return match.group(0)
+        c_abs, letters, r_abs, digits = match.groups()
+        c = col_index(letters)
+        r = int(digits)
+        return f"\x01{'$' + str(c) if c_abs else c - col},{'$' + str(r) if r_abs else r - row}\x02"
+
+    return _SHAPE_TOKEN.sub(rewrite, formula)

@@ -115,7 +115,7 @@ class Workbook:
                 continue
             if ref[0] != "ref" or ref[1].upper() not in titles:
                 continue
-            _, sheet, r1, c1, r2, c2 = ref
+            _, sheet, r1, c1, r2, c2, _relative = ref
             first = f"{col_letters(c1)}{r1}"
             address = first if (r1, c1) == (r2, c2) else f"{first}:{col_letters(c2)}{r2}"
             out[name] = (titles[sheet.upper()], address)
