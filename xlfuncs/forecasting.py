@@ -22,7 +22,6 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from .errors import InputError, NoDataError, NotFoundError, OutOfDomainError, ShapeError
 from .rates import PER
@@ -129,6 +128,8 @@ def _regression(
     n = y.size
     residuals = y - (y_mean + slope * (x - x_mean))
     s = math.sqrt(float(np.dot(residuals, residuals)) / (n - 2))
+    from scipy import stats  # imported on use: scipy.stats costs half a second to import
+
     t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 2))
     half = t * s * np.sqrt(1.0 + 1.0 / n + (new_x - x_mean) ** 2 / sxx)
     return fitted, half
@@ -215,6 +216,8 @@ class _Holt:
         a, b = self.alpha, self.alpha * self.gamma
         h = steps
         factor = 1.0 + (h - 1) * (a * a + a * b * h + b * b * h * (2 * h - 1) / 6.0)
+        from scipy import stats
+
         z = float(stats.norm.ppf(0.5 + confidence / 2.0))
         return z * math.sqrt(self.mse) * np.sqrt(factor)
 
