@@ -12,6 +12,8 @@ Policies for ranges, after Excel's statistical functions:
 * ``"strict"``: every cell must be a number; used where position matters (a time series, paired
   x and y), as TREND and CORREL refuse text where a number belongs.
 * ``"zero"``: blanks count as 0 (as SUMPRODUCT does), text or booleans are an error.
+* ``"missing"``: blanks are missing values (NaN, shape kept, for the function to drop and
+  report), text or booleans are an error; used where a blank means "not published".
 """
 
 from __future__ import annotations
@@ -149,11 +151,14 @@ def _as_object_array(value: Any, name: str) -> np.ndarray:
             widths = {len(row) for row in value}
             if len(widths) != 1:
                 raise ShapeError(name, "rows of the range have different lengths")
-            cells = np.empty((len(value), widths.pop()), dtype=object)
+            width = widths.pop()
+            _check_size(len(value) * width, name)  # before copying: bounds the work
+            cells = np.empty((len(value), width), dtype=object)
             for i, row in enumerate(value):
                 for j, item in enumerate(row):
                     cells[i, j] = item
         else:
+            _check_size(len(value), name)
             cells = np.empty((1, len(value)), dtype=object)
             for j, item in enumerate(value):
                 if isinstance(item, Sequence) and not isinstance(item, str):
@@ -166,9 +171,13 @@ def _as_object_array(value: Any, name: str) -> np.ndarray:
         cells = cells.reshape(1, -1)
     if cells.ndim > 2:
         raise ShapeError(name, "a range nested more than two levels deep")
-    if cells.size > MAX_CELLS:
-        raise ShapeError(name, f"a range of {cells.size:,} cells is larger than {MAX_CELLS:,}")
+    _check_size(cells.size, name)
     return cells
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_CELLS:
+        raise ShapeError(name, f"a range of {size:,} cells is larger than {MAX_CELLS:,}")
 
 
 def _cell_number(item: Any) -> float | None:
@@ -199,8 +208,8 @@ def to_matrix(value: Any, name: str, blanks: str = "strict") -> np.ndarray:
             raise UpstreamError(item.strip())
         number = _cell_number(item)
         if number is None:
-            if blanks == "skip" or (blanks == "zero" and item is None):
-                out[index] = np.nan if blanks == "skip" else 0.0
+            if blanks == "skip" or (blanks in ("zero", "missing") and item is None):
+                out[index] = 0.0 if blanks == "zero" else np.nan
                 continue
             where = f"cell {index[0] + 1},{index[1] + 1} of the range" if cells.size > 1 else "it"
             raise NotANumberError(name, f"expected numbers, {where} is {_describe(item)}")

@@ -16,3 +16,23 @@ register(
         example="=LAC_RATE(345, 41000)",
     )
 )
+
+register(
+    ExcelFunction(
+        name="LAC_AVG_CHANGE",
+        impl=rates.average_change,
+        family="Rates and trends",
+        description=(
+            "What Works Centre average change in the rate: mean of the year-on-year changes "
+            "of consecutive yearly rates (oldest first)."
+        ),
+        args=(
+            Arg(
+                "rates",
+                "Rates per 10,000 in consecutive years, oldest first: one row or column, no gaps.",
+                kind="vector",
+            ),
+        ),
+        example="=LAC_AVG_CHANGE(B2:G2)",
+    )
+)
