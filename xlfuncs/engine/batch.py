@@ -24,11 +24,12 @@ import numpy as np
 
 from .package import WorkbookError
 from .recalc import Workbook, _formula_cells, _plain
-from .writer import ERROR_VALUES, refuse_overwrite, write_cached_values
+from .writer import ERROR_VALUES, PreparedPackage, refuse_overwrite, write_cached_values
 from .xlsx_reader import col_letters, parse_cell
 
 KEY_COLUMNS = ("council", "la_code", "new_la_code", "code", "scenario", "id")
-DONE_DIR = ".batch"
+#: One line of JSON per finished row, appended once its workbook is in place: how a run resumes.
+JOURNAL = ".xlfuncs-batch.jsonl"
 
 
 @dataclass
@@ -118,6 +119,20 @@ def file_stem(key_value: str) -> str:
     return stem or "row"
 
 
+def _read_journal(path: Path) -> dict[str, dict]:
+    """Finished rows of an earlier run; a line cut short by a stop is ignored (redone)."""
+    done: dict[str, dict] = {}
+    if not path.exists():
+        return done
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        done[record["key"]] = record
+    return done
+
+
 def _atomic_text(path: Path, text: str) -> None:
     handle, temp = tempfile.mkstemp(prefix=".xlfuncs-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -155,42 +170,52 @@ def run_batch(
     for path in (template, data):
         for candidate in (out_dir / "summary.csv", out_dir / path.name):
             refuse_overwrite(path, candidate)
-    done_dir = out_dir / DONE_DIR
-    done_dir.mkdir(exist_ok=True)
+    journal = out_dir / JOURNAL
+    done = _read_journal(journal)
     result = BatchResult(engine=book.engine)
     pending = []
     for index, value in enumerate(keys):
         stem = file_stem(value)
-        if (done_dir / f"{stem}.json").exists() and (not workbooks or (out_dir / f"{stem}.xlsx").exists()):
+        if value in done and (not workbooks or (out_dir / f"{stem}.xlsx").exists()):
             result.skipped += 1
         else:
             pending.append(index)
     formula_cells = _formula_cells(book)
     evaluations = _evaluate(book, batch, [rows[i] for i in pending])
+    # Sheets whose every cell is the same for all rows are patched and compressed once.
+    prepared = None
+    if workbooks and isinstance(evaluations, _Scenarios):
+        input_sheets = {sheet for sheet, _ in batch.inputs.values()}
+        prepared = PreparedPackage(book.package, evaluations.constant, evaluations.varying_sheets | input_sheets)
     iterator = zip(pending, evaluations, strict=True)
     if progress is not None:
         iterator = progress(iterator, len(pending))
+    log = journal.open("a", encoding="utf-8")
     for index, (values, _messages) in iterator:
         stem = file_stem(keys[index])
         if workbooks:
             refuse_overwrite(template, out_dir / f"{stem}.xlsx")
-            write_cached_values(book.package, values, out_dir / f"{stem}.xlsx")
+            typed: dict[str, dict[str, Any]] = {}
+            for column, (sheet, ref) in batch.inputs.items():
+                typed.setdefault(sheet, {})[ref] = csv_value(rows[index].get(column))
+            if prepared is not None:
+                prepared.write(values, out_dir / f"{stem}.xlsx", typed)
+            else:
+                write_cached_values(book.package, values, out_dir / f"{stem}.xlsx", typed)
         record = {
             "key": keys[index],
             "outputs": {name: values.get(sheet, {}).get(ref) for name, (sheet, ref) in batch.outputs.items()},
-            "errors": {
-                f"{sheet}!{ref}": value
-                for sheet, cells in values.items()
-                for ref, value in cells.items()
-                if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells
-            },
+            "errors": _error_cells(values, formula_cells, evaluations),
         }
-        _atomic_text(done_dir / f"{stem}.json", json.dumps(record, default=str))
+        log.write(json.dumps(record, default=str) + "\n")
+        log.flush()
+        done[keys[index]] = record
         result.written += 1
+    log.close()
     header = [batch.key, *batch.outputs]
     lines = []
     for value in keys:
-        record = json.loads((done_dir / f"{file_stem(value)}.json").read_text(encoding="utf-8"))
+        record = done[value]
         lines.append([safe_csv_cell(record["key"]), *(safe_csv_cell(record["outputs"].get(n)) for n in batch.outputs)])
         if record["errors"]:
             result.errors[value] = len(record["errors"])
@@ -235,6 +260,23 @@ def _evaluate(book: Workbook, batch: BatchPlan, rows: list[dict[str, str]]):
     return _Scenarios(vals, messages, scenarios)
 
 
+def _error_cells(values, formula_cells, evaluations) -> dict[str, str]:
+    """Formula cells holding error values; cells the same in every row are scanned once."""
+    if isinstance(evaluations, _Scenarios):
+        found = dict(evaluations.constant_errors(formula_cells))
+        for sheet, ref, vector, index in evaluations.current_varying():
+            value = _plain(vector[index])
+            if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells:
+                found[f"{sheet}!{ref}"] = value
+        return found
+    return {
+        f"{sheet}!{ref}": value
+        for sheet, cells in values.items()
+        for ref, value in cells.items()
+        if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells
+    }
+
+
 class _Scenarios:
     """Lazily splits a vector evaluation into per-row ``values[sheet][A1]`` dictionaries."""
 
@@ -249,13 +291,35 @@ class _Scenarios:
             else:
                 self.constant.setdefault(sheet, {})[ref] = _plain(value)
         self.messages = messages
+        self.varying_sheets = {sheet for sheet, _, _ in self.varying}
+        self.index = 0
+        self._constant_errors: dict[str, str] | None = None
 
     def __len__(self) -> int:
         return self.count
 
+    def constant_errors(self, formula_cells) -> dict[str, str]:
+        if self._constant_errors is None:
+            self._constant_errors = {
+                f"{sheet}!{ref}": value
+                for sheet, cells in self.constant.items()
+                for ref, value in cells.items()
+                if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells
+            }
+        return self._constant_errors
+
+    def current_varying(self):
+        for sheet, ref, vector in self.varying:
+            yield sheet, ref, vector, self.index
+
     def __iter__(self):
+        from collections import ChainMap
+
         for s in range(self.count):
-            values = {sheet: dict(cells) for sheet, cells in self.constant.items()}
+            self.index = s
+            row: dict[str, dict[str, Any]] = {}
             for sheet, ref, vector in self.varying:
-                values.setdefault(sheet, {})[ref] = _plain(vector[s])
-            yield values, {}
+                row.setdefault(sheet, {})[ref] = _plain(vector[s])
+            sheets = set(self.constant) | set(row)
+            # Each row's values read through to the shared constants without copying them.
+            yield {sheet: ChainMap(row.get(sheet, {}), self.constant.get(sheet, {})) for sheet in sheets}, {}

@@ -81,11 +81,12 @@ class Env:
 class ScenarioEnv(Env):
     """The values of one input set, out of a vector evaluation."""
 
-    __slots__ = ("index",)
+    __slots__ = ("index", "shared")
 
-    def __init__(self, vals, messages, index: int):
+    def __init__(self, vals, messages, index: int, shared: Env | None = None):
         super().__init__(vals, messages)
         self.index = index
+        self.shared = shared  # ranges that are the same for every input set come from here
 
     def get(self, key: Key) -> Any:
         v = self.vals.get(key)
@@ -97,6 +98,11 @@ class ScenarioEnv(Env):
     def rng(self, sheet, r1, c1, r2, c2):
         cache_key = (sheet, r1, c1, r2, c2)
         found = self.ranges.get(cache_key)
+        if found is None and self.shared is not None:
+            common = self.shared.rng(sheet, r1, c1, r2, c2)
+            if not common.has_vectors:
+                self.ranges[cache_key] = common
+                return common
         if found is None:
             cells = np.empty((r2 - r1 + 1, c2 - c1 + 1), dtype=object)
             for i in range(r2 - r1 + 1):
@@ -459,14 +465,14 @@ class CompiledWorkbook:
             except NeedsScalar:
                 if not scenarios:
                     raise
-                result = self._per_scenario(node, vals, messages, scenarios)
+                result = self._per_scenario(node, vals, messages, scenarios, env)
             self._store(node, result, vals, scenarios)
         return vals, messages
 
-    def _per_scenario(self, node: Node, vals, messages, scenarios: int):
+    def _per_scenario(self, node: Node, vals, messages, scenarios: int, shared: Env):
         results = []
         for s in range(scenarios):
-            view = ScenarioEnv(vals, messages, s)
+            view = ScenarioEnv(vals, messages, s, shared)
             view.label = node.label
             view.row, view.col = node.row, node.col
             value = node.fn(view)

@@ -144,7 +144,68 @@ def v_iferror(value, fallback):
     raise NeedsScalar
 
 
+def _lookup_key(v: Any) -> Any:
+    if type(v) is str:
+        return ("s", v.lower())
+    if type(v) is float or type(v) is int:
+        return ("n", float(v))
+    if type(v) is bool:
+        return ("b", v)
+    return None
+
+
+def v_match(value, rng, kind=1.0):
+    """MATCH with a vector of lookup values: exact matches (type 0) only, through one index."""
+    if not isinstance(value, np.ndarray) or not isinstance(rng, Rng) or rng.has_vectors:
+        raise NeedsScalar
+    if isinstance(kind, np.ndarray) or kind is None or _as_float(kind) != 0:
+        raise NeedsScalar
+    if rng.shape[0] > 1 and rng.shape[1] > 1:
+        raise NeedsScalar
+    first: dict[Any, int] = {}
+    for position, item in enumerate(rng.cells.ravel()):
+        key = _lookup_key(item)
+        if key is not None and key not in first:
+            first[key] = position + 1
+    out = np.empty(len(value))
+    for i, v in enumerate(value):
+        if type(v) is str and any(ch in v for ch in "*?~"):
+            raise NeedsScalar  # wildcards follow the scalar rules
+        key = _lookup_key(v)
+        if key is None or key not in first:
+            raise NeedsScalar  # #N/A or an error for some input sets
+        out[i] = first[key]
+    return out
+
+
+def v_index(rng, row=0.0, column=None):
+    """INDEX into a range that is the same for every input set, at a vector of positions."""
+    if not isinstance(rng, Rng) or rng.has_vectors or isinstance(column, np.ndarray):
+        raise NeedsScalar
+    rows = _as_float(row)
+    if not isinstance(rows, np.ndarray):
+        raise NeedsScalar
+    height, width = rng.shape
+    if column is None and height == 1:
+        cells, positions = rng.cells[0, :], rows
+    else:
+        col = 1 if column is None else int(_as_float(column))
+        if col < 1 or col > width or (column is None and width > 1):
+            raise NeedsScalar
+        cells, positions = rng.cells[:, col - 1], rows
+    if np.any(positions < 1) or np.any(positions > len(cells)) or np.any(positions != np.floor(positions)):
+        raise NeedsScalar
+    picked = cells[positions.astype(int) - 1]
+    if all(type(v) is float or type(v) is int for v in picked):
+        return picked.astype(float)
+    if any(v is None or isinstance(v, np.ndarray) for v in picked):
+        raise NeedsScalar
+    return picked
+
+
 VECTOR_FUNCTIONS = {
+    "MATCH": v_match,
+    "INDEX": v_index,
     "SUM": v_sum,
     "ROUND": v_round,
     "MIN": _extreme(np.min),

@@ -93,6 +93,9 @@ def main():
                 for sheet_name, refs in request["outputs"]:
                     sheet = doc.Sheets.getByName(sheet_name)
                     result.append([cell_value(sheet.getCellRangeByName(ref)) for ref in refs])
+            elif command == "save":
+                url = uno.systemPathToFileUrl(request["path"])
+                doc.storeToURL(url, (_prop("FilterName", "Calc MS Excel 2007 XML"),))
             elif command == "close":
                 if doc is not None:
                     doc.close(True)

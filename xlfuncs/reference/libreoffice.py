@@ -159,6 +159,10 @@ class Session:
         """Set inputs, recalculate, read outputs: one round trip."""
         return self._call("run", inputs=inputs, outputs=outputs)
 
+    def save(self, path: str | Path) -> None:
+        """Save the workbook as it now is to ``path`` (.xlsx), leaving the loaded one open."""
+        self._call("save", path=str(Path(path).resolve()))
+
     def close(self) -> None:
         try:
             self._call("close")

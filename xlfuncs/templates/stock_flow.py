@@ -1,0 +1,296 @@
+"""Template ``stock_flow.xlsx``: the SSDA903 stock-flow model held as ranges, with its projection.
+
+The workbook holds aggregated numbers only (no child-level data): children in each of the 20
+states (age band x placement), the daily transition probabilities between states, the daily
+probability of leaving care and the daily entrants, as estimated by ``xlfuncs forecast-903``
+from SSDA903 episodes. A Scenario sheet scales entrants, exits and moves per state; the
+Projection sheet projects the adjusted model month by month with ``LAC_STOCKFLOW_PROJECT``,
+the total with its band of two standard deviations and the cost of care.
+
+The committed template carries the model estimated from the bundled SYNTHETIC samples
+(``samples/ssda903``, reference year April 2022 to March 2023). ``xlfuncs forecast-903 DIR
+--template OUT.xlsx`` writes a council's own estimates into a copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
+
+from . import Template, to_bytes
+from ._layout import (
+    DERIVED_FILL,
+    INPUT_FILL,
+    MONEY,
+    OUTPUT_FILL,
+    define,
+    header_row,
+    new_workbook,
+    note,
+)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "ssda903"
+SAMPLE_REFERENCE = (dt.date(2022, 4, 1), dt.date(2023, 3, 31))
+#: Illustrative weekly costs (REFERENCE: foster care about £600-650 a week, a council
+#: children's home about £3,000, 2016-17 prices); supported and other are placeholders.
+DEFAULT_COSTS = {"fostering": 650.0, "residential": 3000.0, "supported": 1000.0, "other": 800.0}
+DEFAULT_INFLATION = 0.03
+FIRST = 8  # first state row on Model and Scenario
+N = 20
+
+
+def _round(values) -> list[float]:
+    """Values rounded to 12 significant digits, so the built bytes are the same everywhere."""
+    return [float(f"{float(v):.12g}") for v in np.asarray(values, dtype=float).ravel()]
+
+
+def sample_model():
+    """The model estimated from the bundled synthetic samples, or None without them."""
+    if not (SAMPLES / "2023" / "episodes.csv").is_file():
+        return None
+    from ..ssda903.model import estimate
+    from ..ssda903.reader import read_ssda903
+
+    return estimate(read_ssda903(SAMPLES), *SAMPLE_REFERENCE)
+
+
+def build(model=None, costs: dict[str, float] | None = None, inflation: float | None = None,
+          months: int = 24) -> Workbook:
+    """The workbook, holding ``model`` (default: the synthetic samples' model)."""
+    from ..ssda903.states import PLACEMENTS, state_labels
+
+    if model is None:
+        model = sample_model()
+    costs = {**DEFAULT_COSTS, **(costs or {})}
+    inflation = DEFAULT_INFLATION if inflation is None else float(inflation)
+    labels = state_labels()
+    last = FIRST + N - 1
+    workbook = new_workbook(
+        "Stock-flow forecast of children looked after",
+        "The SSDA903 stock-flow model (the method of Social Finance's open demand model): "
+        "children in each age band x placement state, daily transition probabilities, exits "
+        "and entrants, projected day by day. Yellow cells are inputs written by "
+        "`xlfuncs forecast-903 DIR --template OUT.xlsx`; the values shipped come from the "
+        "SYNTHETIC samples in samples/ssda903, not from any council.",
+        [
+            "Stock-flow method: cs-demand-model (Social Finance), as in seed 003 (Thurrock DPH report 2017)",
+            "Projection P(t+1) = M P(t) + e; band: +-2 sd from multinomial daily flows and Poisson entrants",
+            "Weekly costs: illustrative (REFERENCE: foster care ~£600-650, council children's home ~£3,000 a week)",
+        ],
+    )
+
+    # --- Model: the estimated ranges -------------------------------------------------------
+    sheet = workbook.create_sheet("Model")
+    sheet["A1"] = "Estimated model (SYNTHETIC sample values until replaced)"
+    sheet["A1"].font = Font(bold=True, size=13)
+    rows = (("Projection starts after", model.start if model else dt.date(2023, 3, 31)),
+            ("Reference period from", model.reference_start if model else SAMPLE_REFERENCE[0]),
+            ("Reference period to", model.reference_end if model else SAMPLE_REFERENCE[1]),
+            ("Conventions", model.conventions if model else "xlfuncs"))
+    for offset, (label, value) in enumerate(rows, start=2):
+        sheet.cell(row=offset, column=1, value=label)
+        cell = sheet.cell(row=offset, column=3, value=value)
+        cell.fill = INPUT_FILL
+        if isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+    define(workbook, "StartDate", sheet, "C2")
+    header_row(sheet, FIRST - 1, ["Age band", "Placement", "Stock", "Entrants per day",
+                                  "Exits per day"] + [f"to {b} {p}" for b, p in labels])
+    stock = _round(model.stock) if model else [0.0] * N
+    entrants = _round(model.entrants) if model else [0.0] * N
+    exits = _round(model.exits) if model else [0.0] * N
+    rates = np.asarray(model.rates if model else np.zeros((N, N)), dtype=float).copy()
+    np.fill_diagonal(rates, 0.0)  # moves within a state change no count
+    for i, (band, placement) in enumerate(labels):
+        row = FIRST + i
+        sheet.cell(row=row, column=1, value=band)
+        sheet.cell(row=row, column=2, value=placement)
+        for col, value in ((3, stock[i]), (4, entrants[i]), (5, exits[i])):
+            cell = sheet.cell(row=row, column=col, value=value)
+            cell.fill = INPUT_FILL
+        for j, value in enumerate(_round(rates[i])):
+            cell = sheet.cell(row=row, column=6 + j, value=value)
+            cell.fill = INPUT_FILL
+            cell.number_format = "0.000000"
+    last_col = get_column_letter(5 + N)
+    define(workbook, "Stock", sheet, f"C{FIRST}:C{last}")
+    define(workbook, "Entrants", sheet, f"D{FIRST}:D{last}")
+    define(workbook, "Exits", sheet, f"E{FIRST}:E{last}")
+    define(workbook, "Transitions", sheet, f"F{FIRST}:{last_col}{last}")
+    sheet.cell(row=last + 1, column=1, value="All states")
+    sheet[f"C{last + 1}"] = f"=SUM(C{FIRST}:C{last})"
+    sheet[f"D{last + 1}"] = f"=SUM(D{FIRST}:D{last})*365"
+    sheet[f"E{last + 1}"] = "(entrants per year)"
+    define(workbook, "StockTotal", sheet, f"C{last + 1}")
+    note(sheet, f"A{last + 3}", "Transitions: daily probability that a child in the row's state "
+         "is in the column's state the next day; ageing between bands is a transition too.")
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 12
+    sheet.freeze_panes = f"C{FIRST}"
+
+    # --- Scenario: per-state factors ---------------------------------------------------------
+    scen = workbook.create_sheet("Scenario")
+    scen["A1"] = "Scenario: change entrants, exits and moves state by state (1 = as estimated)"
+    scen["A1"].font = Font(bold=True, size=13)
+    note(scen, "A3", "Entrants x and + per day change new entrants; Exits x scales leaving care; "
+         "Moves x scales every move out of the state (including ageing into the next band).")
+    header_row(scen, FIRST - 1, ["Age band", "Placement", "Entrants x", "Entrants + per day",
+                                 "Exits x", "Moves x", "Adjusted entrants", "Adjusted exits"]
+               + [f"to {b} {p}" for b, p in labels])
+    for i, (band, placement) in enumerate(labels):
+        row = FIRST + i
+        scen.cell(row=row, column=1, value=band)
+        scen.cell(row=row, column=2, value=placement)
+        for col, value in ((3, 1), (4, 0), (5, 1), (6, 1)):
+            scen.cell(row=row, column=col, value=value).fill = INPUT_FILL
+        scen.cell(row=row, column=7, value=f"=Model!D{row}*C{row}+D{row}").fill = DERIVED_FILL
+        scen.cell(row=row, column=8, value=f"=Model!E{row}*E{row}").fill = DERIVED_FILL
+        for j in range(N):
+            letter = get_column_letter(6 + j)
+            cell = scen.cell(row=row, column=9 + j, value=f"=Model!{letter}{row}*$F{row}")
+            cell.fill = DERIVED_FILL
+            cell.number_format = "0.000000"
+    define(workbook, "AdjEntrants", scen, f"G{FIRST}:G{last}")
+    define(workbook, "AdjExits", scen, f"H{FIRST}:H{last}")
+    define(workbook, "AdjTransitions", scen, f"I{FIRST}:{get_column_letter(8 + N)}{last}")
+    scen.freeze_panes = f"C{FIRST}"
+
+    # --- Costs -----------------------------------------------------------------------------------
+    cost = workbook.create_sheet("Costs")
+    cost["A1"] = "Weekly cost of a placement, today's prices (illustrative: replace)"
+    cost["A1"].font = Font(bold=True, size=13)
+    header_row(cost, 3, ["Placement", "Weekly cost (£)"])
+    for k, placement in enumerate(PLACEMENTS):
+        cost.cell(row=4 + k, column=1, value=placement)
+        cell = cost.cell(row=4 + k, column=2, value=float(costs.get(placement, 0.0)))
+        cell.fill = INPUT_FILL
+        cell.number_format = MONEY
+    cost["A9"] = "Inflation a year"
+    cost["B9"] = inflation
+    cost["B9"].fill = INPUT_FILL
+    cost["B9"].number_format = "0.0%"
+    define(workbook, "Inflation", cost, "B9")
+    header_row(cost, 11, ["Age band", "Placement", "Weekly cost (£)"])
+    for i, (band, placement) in enumerate(labels):
+        row = 12 + i
+        cost.cell(row=row, column=1, value=band)
+        cost.cell(row=row, column=2, value=placement)
+        cell = cost.cell(row=row, column=3, value=f"=INDEX($B$4:$B$7,MATCH(B{row},$A$4:$A$7,0))")
+        cell.fill = DERIVED_FILL
+        cell.number_format = MONEY
+    define(workbook, "WeeklyCost", cost, f"C12:C{12 + N - 1}")
+    cost.column_dimensions["A"].width = 18
+    cost.column_dimensions["B"].width = 16
+
+    # --- Projection ------------------------------------------------------------------------------
+    proj = workbook.create_sheet("Projection")
+    proj["A1"] = "Projected children looked after at each month end"
+    proj["A1"].font = Font(bold=True, size=13)
+    top = 5
+    bottom = top + months - 1
+    header_row(proj, top - 1, ["Month", "Month end", "Days"] + [f"{b} {p}" for b, p in labels]
+               + ["Total", "Lower (-2 sd)", "Upper (+2 sd)", "Cost in month (£)"])
+    from ..ssda903.projection import month_ends
+
+    start_day = model.start if model else dt.date(2023, 3, 31)
+    for k, day in enumerate(month_ends(start_day, months)):
+        row = top + k
+        proj.cell(row=row, column=1, value=k + 1)
+        cell = proj.cell(row=row, column=2, value=day)
+        cell.number_format = "yyyy-mm-dd"
+        cell.fill = INPUT_FILL
+        proj.cell(row=row, column=3, value=f"=B{row}-StartDate")
+    define(workbook, "HorizonDays", proj, f"C{top}:C{bottom}")
+    model_args = "Stock,AdjTransitions,AdjExits,AdjEntrants,HorizonDays"
+    first_state, last_state = get_column_letter(4), get_column_letter(3 + N)
+    proj[f"{first_state}{top}"] = ArrayFormula(
+        f"{first_state}{top}:{last_state}{bottom}", f"=LAC_STOCKFLOW_PROJECT({model_args})")
+    total_col, low_col, high_col, cost_col = (get_column_letter(4 + N + k) for k in range(4))
+    proj[f"{total_col}{top}"] = ArrayFormula(
+        f"{total_col}{top}:{total_col}{bottom}", f"=LAC_STOCKFLOW_TOTAL({model_args},0)")
+    proj[f"{low_col}{top}"] = ArrayFormula(
+        f"{low_col}{top}:{low_col}{bottom}", f"=LAC_STOCKFLOW_TOTAL({model_args},-2)")
+    proj[f"{high_col}{top}"] = ArrayFormula(
+        f"{high_col}{top}:{high_col}{bottom}", f"=LAC_STOCKFLOW_TOTAL({model_args},2)")
+    proj[f"{cost_col}{top}"] = ArrayFormula(
+        f"{cost_col}{top}:{cost_col}{bottom}",
+        f"=LAC_STOCKFLOW_COST({model_args},WeeklyCost,Inflation)")
+    for row in range(top, bottom + 1):
+        for col in range(4, 8 + N):
+            cell = proj.cell(row=row, column=col)
+            cell.fill = OUTPUT_FILL
+            cell.number_format = MONEY if col == 7 + N else "0.0"
+    summary = bottom + 2
+    year_one = min(12, months)
+    proj.cell(row=summary, column=1, value="Children in care at the start")
+    proj.cell(row=summary, column=3, value="=StockTotal")
+    proj.cell(row=summary + 1, column=1, value=f"Children in care after {year_one} months")
+    proj.cell(row=summary + 1, column=3, value=f"={total_col}{top + year_one - 1}")
+    proj.cell(row=summary + 2, column=1, value=f"Children in care after {months} months")
+    proj.cell(row=summary + 2, column=3, value=f"={total_col}{bottom}")
+    proj.cell(row=summary + 3, column=1, value=f"Band after {months} months: lower")
+    proj.cell(row=summary + 3, column=3, value=f"={low_col}{bottom}")
+    proj.cell(row=summary + 4, column=1, value=f"Band after {months} months: upper")
+    proj.cell(row=summary + 4, column=3, value=f"={high_col}{bottom}")
+    proj.cell(row=summary + 5, column=1, value=f"Cost of care, first {year_one} months (£)")
+    proj.cell(row=summary + 5, column=3, value=f"=SUM({cost_col}{top}:{cost_col}{top + year_one - 1})")
+    proj.cell(row=summary + 5, column=3).number_format = MONEY
+    for k in range(6):
+        proj.cell(row=summary + k, column=3).fill = OUTPUT_FILL
+        if k < 5:
+            proj.cell(row=summary + k, column=3).number_format = "#,##0.0"
+    define(workbook, "ChildrenAtStart", proj, f"C{summary}")
+    define(workbook, "ChildrenYearOne", proj, f"C{summary + 1}")
+    define(workbook, "ChildrenAtEnd", proj, f"C{summary + 2}")
+    define(workbook, "LowerAtEnd", proj, f"C{summary + 3}")
+    define(workbook, "UpperAtEnd", proj, f"C{summary + 4}")
+    define(workbook, "CostYearOne", proj, f"C{summary + 5}")
+    note(proj, f"A{summary + 7}", "Band: +-2 standard deviations from chance in the daily flows; "
+         "it does not include uncertainty in the estimated rates.")
+    note(proj, f"A{summary + 8}", "Month ends are inputs: if you change the start date on the "
+         "Model sheet, change them too (the days are counted from the start date).")
+    proj.column_dimensions["A"].width = 30
+    proj.column_dimensions["B"].width = 12
+    proj.freeze_panes = f"D{top}"
+    workbook.active = workbook.sheetnames.index("Projection")
+    return workbook
+
+
+def fill_template(path: str | Path, model, costs: dict[str, float] | None = None,
+                  inflation: float | None = None, months: int = 24) -> Path:
+    """Write a copy of the template holding ``model``'s ranges (and costs) to ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> out = Path(tempfile.mkdtemp()) / "mine.xlsx"
+    >>> _ = fill_template(out, sample_model(), {"fostering": 700}, 0.02, months=12)
+    >>> book = openpyxl.load_workbook(out)
+    >>> book["Model"]["C8"].value, book["Costs"]["B4"].value, book["Costs"]["B9"].value
+    (12, 700, 0.02)
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(to_bytes(build(model, costs, inflation, months)))
+    return path
+
+
+TEMPLATE = Template(
+    filename="stock_flow.xlsx",
+    title="Stock-flow forecast of children looked after (SSDA903)",
+    build=build,
+    headlines=(
+        ("Children looked after at the start", "ChildrenAtStart"),
+        ("Children looked after after 12 months", "ChildrenYearOne"),
+        ("Children looked after after 24 months", "ChildrenAtEnd"),
+        ("Band after 24 months, lower", "LowerAtEnd"),
+        ("Band after 24 months, upper", "UpperAtEnd"),
+        ("Cost of care in the first 12 months (£)", "CostYearOne"),
+    ),
+)
