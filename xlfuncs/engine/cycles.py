@@ -80,13 +80,27 @@ def strongly_connected(graph: Mapping[Hashable, Iterable[Hashable]]) -> list[lis
 
 
 def dependency_graph(model: Any) -> dict[Hashable, list[Hashable]]:
-    """The engine's graph of cells, ranges and formulas, without the input-only edges."""
-    succ = model.dsp.dmap.succ
-    graph: dict[Hashable, list[Hashable]] = {}
-    for node, targets in succ.items():
-        if not isinstance(node, str) or node.startswith(_INVERSE):
+    """The engine's graph of cells, ranges, names and formulas, without the edges it adds so
+    that a range or a defined name can be set as an input (they point back at the cells the
+    range or name is read from, and would look like cycles)."""
+    import schedula as sh
+
+    nodes = model.dsp.nodes
+    inverse = set()
+    for node, attrs in nodes.items():
+        if not isinstance(node, str):
             continue
-        graph[node] = [t for t in targets if isinstance(t, str) and not t.startswith(_INVERSE)]
+        if node.startswith(_INVERSE):
+            inverse.add(node)
+        elif attrs.get("type") == "function" and attrs.get("function") is sh.bypass:
+            inputs, outputs = attrs.get("inputs") or [], attrs.get("outputs") or []
+            if len(inputs) == 1 and set(outputs) <= set(nodes.get(inputs[0], {}).get("inv-data", ())):
+                inverse.add(node)
+    graph: dict[Hashable, list[Hashable]] = {}
+    for node, targets in model.dsp.dmap.succ.items():
+        if not isinstance(node, str) or node in inverse:
+            continue
+        graph[node] = [t for t in targets if isinstance(t, str) and t not in inverse]
     return graph
 
 

@@ -310,17 +310,23 @@ def _corner(text: str) -> tuple[int | None, int | None]:
     return (int(row) if row else None), (_col_number(col) if col else None)
 
 
-def ranges_in(formula: str) -> list[tuple[str | None, int, int, int, int]]:
-    """Ranges named in a formula: (sheet or None, first row, first column, last row, last column).
+def _fixed(a: str, b: str, rows: bool) -> bool:
+    """Whether a range keeps its rows (or columns) when its formula is copied: both corners
+    anchored with "$", or a whole column (whole row) that has none."""
+    pattern = re.compile(r"\$\d" if rows else r"^\$[A-Za-z]")
+    present = re.compile(r"\d" if rows else r"[A-Za-z]")
+    if not present.search(a) and not present.search(b):
+        return True
+    return bool(pattern.search(a)) and bool(pattern.search(b))
 
-    Whole columns and rows run to the sheet's edge.
 
-    >>> ranges_in("=SUM(A1:B3)+'My data'!C:C")
-    [(None, 1, 1, 3, 2), ('My data', 1, 3, 1048576, 3)]
-    """
+def ranges_with_anchors(formula: str) -> list[tuple[str | None, int, int, int, int, bool, bool]]:
+    """:func:`ranges_in`, each with whether its rows and its columns stay put when the formula
+    is copied (see :func:`_fixed`)."""
     out = []
     for match in _RANGE.finditer(_outside_strings(formula)):
-        (r1, c1), (r2, c2) = _corner(match.group("a")), _corner(match.group("b"))
+        a, b = match.group("a"), match.group("b")
+        (r1, c1), (r2, c2) = _corner(a), _corner(b)
         if (r1 is None) != (r2 is None) or (c1 is None) != (c2 is None):
             continue  # not a range after all (e.g. A1:3)
         if r1 is None and c1 is None:
@@ -332,8 +338,21 @@ def ranges_in(formula: str) -> list[tuple[str | None, int, int, int, int]]:
             sheet = sheet[1:-1].replace("''", "'")
         if "[" in (sheet or ""):
             continue
-        out.append((sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        out.append(
+            (sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), _fixed(a, b, True), _fixed(a, b, False))
+        )
     return out
+
+
+def ranges_in(formula: str) -> list[tuple[str | None, int, int, int, int]]:
+    """Ranges named in a formula: (sheet or None, first row, first column, last row, last column).
+
+    Whole columns and rows run to the sheet's edge.
+
+    >>> ranges_in("=SUM(A1:B3)+'My data'!C:C")
+    [(None, 1, 1, 3, 2), ('My data', 1, 3, 1048576, 3)]
+    """
+    return [r[:5] for r in ranges_with_anchors(formula)]
 
 
 # --- the package -------------------------------------------------------------------------
@@ -369,6 +388,11 @@ def read_package(path: str | Path) -> Package:
     try:
         with zipfile.ZipFile(path) as archive:
             _read(archive, package)
+    except WorkbookError as exc:
+        message = str(exc)
+        if not message.startswith(str(path)):
+            raise WorkbookError(f"{path}: {message}") from None
+        raise
     except zipfile.BadZipFile as exc:
         raise WorkbookError(f"{path}: corrupt .xlsx package ({exc})") from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
@@ -433,20 +457,38 @@ def _read(archive: zipfile.ZipFile, package: Package) -> None:
     _scan_formulas(archive, package)
 
 
+def _copies(ref: str | None) -> tuple[int, int]:
+    """Rows and columns a shared formula's ``ref`` covers."""
+    if not ref:
+        return 1, 1
+    first, _, last = ref.partition(":")
+    (r1, c1), (r2, c2) = _corner(first), _corner(last or first)
+    if None in (r1, c1, r2, c2):
+        return 1, 1
+    return abs(r2 - r1) + 1, abs(c2 - c1) + 1
+
+
 def _scan_formulas(archive: zipfile.ZipFile, package: Package) -> None:
-    """Find formulas naming other workbooks, and how many cells the formulas' ranges reach."""
+    """Find formulas naming other workbooks, and how many cells the formulas' ranges reach.
+
+    A shared formula (one text stored once for a block of cells) reaches, in each cell it is
+    copied to, a range shifted along with it, unless the range is anchored with "$".
+    """
     links = {link.index: link for link in package.external_links}
     extents: dict[str, tuple[int, int]] = {}
-    ranges: dict[tuple[str, int, int, int, int], str] = {}
+    ranges: dict[tuple[str, int, int, int, int], tuple[str, int]] = {}
 
-    def note(where: str, sheet: str | None, formula: str) -> None:
+    def note(where: str, sheet: str | None, formula: str, copies: tuple[int, int] = (1, 1)) -> None:
         for book in external_books(formula):
             link = links.get(int(book)) if book.isdigit() else None
             package.external_references.append(ExternalReference(where, formula, book, link))
-        for ref_sheet, r1, c1, r2, c2 in ranges_in(formula):
+        for ref_sheet, r1, c1, r2, c2, rows_fixed, cols_fixed in ranges_with_anchors(formula):
             target = (ref_sheet or sheet or "").upper()
             if target:
-                ranges.setdefault((target, r1, c1, r2, c2), where)
+                weight = (1 if rows_fixed else copies[0]) * (1 if cols_fixed else copies[1])
+                key = (target, r1, c1, r2, c2)
+                if key not in ranges or ranges[key][1] < weight:
+                    ranges[key] = (where, weight)
 
     members = set(package.members)
     for title, part in package.sheets.items():
@@ -458,20 +500,23 @@ def _scan_formulas(archive: zipfile.ZipFile, package: Package) -> None:
             if row and col:
                 max_row, max_col = max(max_row, row), max(max_col, col)
             if cell.formula:
-                note(f"{title}!{cell.ref}", title, cell.formula)
+                copies = _copies(cell.formula_ref) if cell.formula_type == "shared" else (1, 1)
+                note(f"{title}!{cell.ref}", title, cell.formula, copies)
         extents[title.upper()] = (max_row, max_col)
     for name, text in package.defined_names:
         note(f"name {name}", None, text)
     total = 0
     largest: tuple[str, str, int] | None = None
-    for (sheet, r1, c1, r2, c2), where in ranges.items():
+    for (sheet, r1, c1, r2, c2), (where, weight) in ranges.items():
         max_row, max_col = extents.get(sheet, (0, 0))
         rows = max(0, min(r2, max_row) - r1 + 1)
         cols = max(0, min(c2, max_col) - c1 + 1)
-        cells = rows * cols
+        cells = rows * cols * weight
         total += cells
         if largest is None or cells > largest[2]:
             ref = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
+            if weight > 1:
+                ref += f" copied to {weight:,} cells"
             largest = (where, ref, cells)
     package.referenced_cells = total
     package.largest_reference = largest

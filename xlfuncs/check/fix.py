@@ -1,0 +1,350 @@
+"""Writing a cleaned copy of a workbook: ``xlfuncs check FILE.xlsx --fix -o CLEAN.xlsx``.
+
+The copy is made part by part, as recalculation writes its output: parts not named below are
+copied byte for byte, so styles, charts, names and data validation are kept.
+
+* Macros (VBA project and signature, Excel 4 macro sheets, dialog sheets, ActiveX controls)
+  are dropped with every relationship, content type and sheet entry pointing at them; the
+  file's type becomes a plain workbook (.xlsx).
+* Calls to xlfuncs functions saved through an add-in link (``[1]!UNIT_COST(``, Office.js
+  ``_xldudf_`` names) become plain names (:func:`xlfuncs.engine.names.plain_names`), so the
+  template opens cleanly at another council.
+* Formulas reading other workbooks are replaced by their last values, as Excel's "Break
+  links" does; defined names pointing into other workbooks are dropped; then every external
+  link part is dropped.
+* Hidden and very hidden sheets holding data are made visible.
+* Cells of personal data are blanked (their style kept); the columns stay, so every reference
+  into the sheet still points where it did.
+* Counts of children from 1 to 5 become the text "c", as DfE publishes suppressed figures.
+
+The output appears atomically and never overwrites the input.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..engine.names import plain_names
+from ..engine.package import (
+    NS_MAIN,
+    NS_PKG_REL,
+    NS_REL,
+    Package,
+    WorkbookError,
+    external_books,
+    parse_xml,
+    read_package,
+)
+from ..engine.writer import refuse_overwrite
+from . import CheckReport, check_package
+
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+NS_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+VBA_CONTENT = "application/vnd.ms-office.vbaProject"
+MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+MACRO_TEMPLATE = "application/vnd.ms-excel.template.macroEnabled.main+xml"
+PLAIN_TEMPLATE = "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+#: Containers that must not be left empty once what they held is dropped.
+_CONTAINERS = {f"{{{NS_MAIN}}}{t}" for t in ("controls", "externalReferences", "oleObjects", "definedNames")}
+_C, _F, _V, _IS, _T = (f"{{{NS_MAIN}}}{t}" for t in ("c", "f", "v", "is", "t"))
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+@dataclass
+class FixResult:
+    source: Path
+    target: Path
+    actions: list[str] = field(default_factory=list)
+    before: CheckReport | None = None
+    after: CheckReport | None = None
+
+
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _owner(rels_part: str) -> str:
+    folder, name = posixpath.split(rels_part)
+    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
+
+
+def _resolve(owner: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(owner), target))
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+class _Plan:
+    """What the copy changes, worked out from the check's findings."""
+
+    def __init__(self, package: Package, report: CheckReport):
+        from ..registry import functions
+
+        self.package = package
+        self.registry = list(functions())
+        self.addin_links = package.addin_links
+        self.removed: set[str] = set(package.macro_parts)
+        self.removed.update(link.part for link in package.external_links)
+        self.removed.update(_rels_name(p) for p in list(self.removed))
+        self.unhide = {f.where for f in report.findings if f.kind == "hidden-sheet"}
+        self.blank: dict[str, set[str]] = {}
+        self.suppress: dict[str, set[str]] = {}
+        for finding in report.findings:
+            if finding.kind in ("personal-data", "small-count"):
+                sheet, _, ref = finding.where.rpartition("!")
+                target = self.blank if finding.kind == "personal-data" else self.suppress
+                target.setdefault(sheet, set()).add(ref)
+        self.dropped_rids: dict[str, set[str]] = {}  # owner part -> relationship ids dropped
+        self.counts = {"plain": 0, "broken": 0, "blanked": 0, "suppressed": 0, "names": 0}
+
+    # -- relationships and content types
+
+    def rels(self, name: str, data: bytes) -> bytes:
+        owner = _owner(name)
+        root = parse_xml(data, name)
+        for rel in list(root.iter(f"{{{NS_PKG_REL}}}Relationship")):
+            if rel.get("TargetMode") == "External":
+                continue
+            if _resolve(owner, rel.get("Target", "")) in self.removed:
+                self.dropped_rids.setdefault(owner, set()).add(rel.get("Id"))
+                root.remove(rel)
+        return _serialise(root)
+
+    def content_types(self, data: bytes) -> bytes:
+        root = parse_xml(data, "[Content_Types].xml")
+        for override in list(root.iter(f"{{{NS_CT}}}Override")):
+            if (override.get("PartName") or "").lstrip("/") in self.removed:
+                root.remove(override)
+            elif override.get("ContentType") == MACRO_MAIN:
+                override.set("ContentType", PLAIN_MAIN)
+            elif override.get("ContentType") == MACRO_TEMPLATE:
+                override.set("ContentType", PLAIN_TEMPLATE)
+        for default in list(root.iter(f"{{{NS_CT}}}Default")):
+            if default.get("ContentType") == VBA_CONTENT and self.removed & set(self.package.macro_parts):
+                root.remove(default)  # no part is a VBA project any more
+        return _serialise(root)
+
+    def _drop_dangling(self, owner: str, root: etree._Element) -> None:
+        """Elements pointing (r:id) at a relationship that was dropped."""
+        dropped = self.dropped_rids.get(owner, set())
+        if not dropped:
+            return
+        for element in list(root.iter()):
+            if not isinstance(element.tag, str):
+                continue
+            if any(k.startswith(f"{{{NS_REL}}}") and v in dropped for k, v in element.attrib.items()):
+                parent = element.getparent()
+                if parent is None:
+                    continue
+                parent.remove(element)
+                while parent is not None and parent.tag in _CONTAINERS and len(parent) == 0:
+                    grand = parent.getparent()
+                    if grand is None:
+                        break
+                    grand.remove(parent)
+                    parent = grand
+                # an AlternateContent whose choice is now empty goes too
+                node = parent
+                while node is not None and node.tag in (f"{{{NS_MC}}}Choice", f"{{{NS_MC}}}Fallback"):
+                    holder = node.getparent()
+                    if len(node) == 0 and holder is not None:
+                        holder.remove(node)
+                    node = holder
+                if node is not None and node.tag == f"{{{NS_MC}}}AlternateContent" and len(node) == 0:
+                    node.getparent().remove(node)
+
+    # -- workbook.xml
+
+    def workbook(self, data: bytes) -> bytes:
+        root = parse_xml(data, "xl/workbook.xml")
+        sheets = root.find(f"{{{NS_MAIN}}}sheets")
+        dropped = self.dropped_rids.get("xl/workbook.xml", set())
+        removed_positions = []
+        if sheets is not None:
+            for position, sheet in enumerate(list(sheets)):
+                if sheet.get(f"{{{NS_REL}}}id") in dropped:
+                    removed_positions.append(position)
+                    sheets.remove(sheet)
+                elif sheet.get("name") in self.unhide:
+                    sheet.attrib.pop("state", None)
+        names = root.find(f"{{{NS_MAIN}}}definedNames")
+        if names is not None:
+            for name in list(names):
+                local = name.get("localSheetId")
+                if local is not None and local.isdigit():
+                    index = int(local)
+                    if index in removed_positions:
+                        names.remove(name)
+                        continue
+                    name.set("localSheetId", str(index - sum(p < index for p in removed_positions)))
+                text = name.text or ""
+                fixed = plain_names(text, self.registry, self.addin_links)
+                if external_books(fixed):
+                    names.remove(name)
+                    self.counts["names"] += 1
+                    continue
+                if fixed != text:
+                    name.text = fixed
+            if len(names) == 0:
+                root.remove(names)
+        refs = root.find(f"{{{NS_MAIN}}}externalReferences")
+        if refs is not None:
+            root.remove(refs)
+        if removed_positions:
+            for view in root.iter(f"{{{NS_MAIN}}}workbookView"):
+                for attr in ("activeTab", "firstSheet"):
+                    if (view.get(attr) or "0").isdigit() and int(view.get(attr) or 0) >= len(sheets):
+                        view.set(attr, "0")
+        self._drop_dangling("xl/workbook.xml", root)
+        return _serialise(root)
+
+    # -- worksheets
+
+    def worksheet(self, name: str, title: str, data: bytes) -> bytes:
+        root = parse_xml(data, name)
+        blank = self.blank.get(title, set())
+        suppress = self.suppress.get(title, set())
+        broken_groups: set[str] = set()
+        cells = list(root.iter(_C))
+        for cell in cells:  # masters of shared formulas come before their followers
+            formula = cell.find(_F)
+            if formula is None:
+                continue
+            text = formula.text or ""
+            if text:
+                fixed = plain_names(text, self.registry, self.addin_links)
+                if fixed != text:
+                    formula.text = fixed
+                    self.counts["plain"] += 1
+                if external_books(fixed):
+                    if formula.get("t") == "shared" and formula.get("si") is not None:
+                        broken_groups.add(formula.get("si"))
+                    self._keep_value(cell)
+                    self.counts["broken"] += 1
+                    continue
+            elif formula.get("t") == "shared" and formula.get("si") in broken_groups:
+                self._keep_value(cell)
+                self.counts["broken"] += 1
+        for cell in cells:
+            ref = cell.get("r")
+            if ref in blank:
+                self._clear(cell)
+                self.counts["blanked"] += 1
+            elif ref in suppress:
+                self._clear(cell)
+                cell.set("t", "inlineStr")
+                inline = etree.SubElement(cell, _IS)
+                etree.SubElement(inline, _T).text = "c"
+                self.counts["suppressed"] += 1
+        self._drop_dangling(name, root)
+        return _serialise(root)
+
+    @staticmethod
+    def _clear(cell: etree._Element) -> None:
+        for child in list(cell):
+            cell.remove(child)
+        cell.attrib.pop("t", None)
+
+    @staticmethod
+    def _keep_value(cell: etree._Element) -> None:
+        """Drop the formula, keep its last value as a constant (Excel's "Break links")."""
+        formula = cell.find(_F)
+        if formula is not None:
+            cell.remove(formula)
+        value = cell.find(_V)
+        if cell.get("t") == "str":
+            text = "" if value is None else (value.text or "")
+            if value is not None:
+                cell.remove(value)
+            cell.set("t", "inlineStr")
+            inline = etree.SubElement(cell, _IS)
+            etree.SubElement(inline, _T).text = text
+
+
+def _describe(plan: _Plan, package: Package, report: CheckReport) -> list[str]:
+    actions = []
+    macros = sorted(p for p in package.macro_parts)
+    if macros:
+        actions.append(f"dropped macros: {', '.join(macros)}")
+    for link in package.external_links:
+        what = "add-in link" if link.is_addin else "link to another workbook"
+        actions.append(f"dropped the {what} {link.target or link.part}")
+    if plan.counts["plain"]:
+        actions.append(f"normalised {plan.counts['plain']} formulas calling add-in functions to plain function names")
+    if plan.counts["broken"]:
+        actions.append(f"replaced {plan.counts['broken']} formulas reading other workbooks with their last values")
+    if plan.counts["names"]:
+        actions.append(f"dropped {plan.counts['names']} defined names pointing into other workbooks")
+    for title in sorted(plan.unhide):
+        actions.append(f'made the hidden sheet "{title}" visible')
+    if plan.counts["blanked"]:
+        where = ", ".join(sorted(f.where for f in report.findings if f.kind == "personal-data")[:6])
+        more = "..." if plan.counts["blanked"] > 6 else ""
+        actions.append(f"blanked {plan.counts['blanked']} cells of personal data ({where}{more})")
+    if plan.counts["suppressed"]:
+        where = ", ".join(sorted(f.where for f in report.findings if f.kind == "small-count")[:6])
+        more = "..." if plan.counts["suppressed"] > 6 else ""
+        actions.append(f'replaced {plan.counts["suppressed"]} counts from 1 to 5 with "c" ({where}{more})')
+    return actions
+
+
+def fix_workbook(source: str | Path, target: str | Path) -> FixResult:
+    """Write a cleaned copy of ``source`` to ``target`` and check the copy."""
+    source, target = Path(source), Path(target)
+    if target.suffix.lower() != ".xlsx":
+        raise WorkbookError(f"{target}: the cleaned copy is a plain workbook: give it an .xlsx name")
+    refuse_overwrite(source, target)
+    package = read_package(source)
+    before = check_package(package)
+    plan = _Plan(package, before)
+    sheet_titles = {part: title for title, part in package.sheets.items()}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".xlsx.part", dir=target.parent)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(source) as src:
+            infos = [i for i in src.infolist() if i.filename not in plan.removed]
+            # relationships first: the parts that point at dropped ones need their ids
+            rels = {i.filename: plan.rels(i.filename, src.read(i)) for i in infos if i.filename.endswith(".rels")}
+            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as out:
+                for info in infos:
+                    name = info.filename
+                    if name in rels:
+                        data = rels[name]
+                    elif name == "[Content_Types].xml":
+                        data = plan.content_types(src.read(info))
+                    elif name == "xl/workbook.xml":
+                        data = plan.workbook(src.read(info))
+                    elif name in sheet_titles and name.startswith("xl/worksheets/"):
+                        data = plan.worksheet(name, sheet_titles[name], src.read(info))
+                    elif plan.dropped_rids.get(name):
+                        root = parse_xml(src.read(info), name)
+                        plan._drop_dangling(name, root)
+                        data = _serialise(root)
+                    else:
+                        data = src.read(info)
+                    out.writestr(info, data)
+        with open(temp, "rb+") as done:
+            os.fsync(done.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    result = FixResult(source, target, before=before)
+    result.actions = _describe(plan, package, before)
+    result.after = check_package(read_package(target))
+    return result
