@@ -125,10 +125,14 @@ def circular_cells(model: Any, sheet_titles: Iterable[str] = ()) -> list[str]:
 def refuse_cycles(model: Any, path: str | Path, sheet_titles: Iterable[str] = ()) -> None:
     """Raise :class:`WorkbookError` naming the cells of a circular reference, if there is one."""
     cells = circular_cells(model, sheet_titles)
-    if not cells:
-        return
+    if cells:
+        raise cycle_error(path, cells)
+
+
+def cycle_error(path: str | Path, cells: list[str]) -> WorkbookError:
+    """The one message for a circular reference, whichever engine found it."""
     shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
-    raise WorkbookError(
+    return WorkbookError(
         f"{path}: circular reference through {shown}; xlfuncs does not iterate circular "
         "references (Excel's iterative calculation): break the cycle"
     )

@@ -427,11 +427,12 @@ class CompiledWorkbook:
                 if waiting[later] == 0:
                     ready.append(later)
         if len(order) != len(self.nodes):
-            stuck = sorted(self.nodes[i].label for i, n in enumerate(waiting) if n > 0)
-            raise WorkbookError(
-                f"{self.package.path}: circular reference involving {stuck[0]}"
-                + (f" (and {len(stuck) - 1} more cells)" if len(stuck) > 1 else "")
-            )
+            from .cycles import cycle_error, strongly_connected
+
+            stuck = {i for i, n in enumerate(waiting) if n > 0}
+            graph = {i: [d for d in edges[i] if d in stuck] for i in stuck}
+            cycle = sorted(self.nodes[i].label for i in min(strongly_connected(graph), key=len))
+            raise cycle_error(self.package.path, cycle)
         return order
 
     # -- evaluation

@@ -763,3 +763,426 @@ def f_intercept(known_y, known_x):
         return m
     y, x, sxx, _, sxy = m
     return DIV0 if sxx == 0 else float(y.mean() - sxy / sxx * x.mean())
+
+
+# ----------------------------------------------------------------------------- criteria over several ranges
+
+
+def _ifs(target: Any, pairs: tuple) -> list[Any] | XlErr:
+    """Cells of ``target`` where every (range, criterion) pair holds, as SUMIFS reads them."""
+    if len(pairs) % 2 or not pairs:
+        return VALUE
+    ranges = [pairs[i] for i in range(0, len(pairs), 2)]
+    tests = [_criterion(scalar(pairs[i])) for i in range(1, len(pairs), 2)]
+    if not all(isinstance(r, Rng) for r in ranges) or (target is not None and not isinstance(target, Rng)):
+        return VALUE
+    shape = (target if target is not None else ranges[0]).shape
+    if any(r.shape != shape for r in ranges):
+        return VALUE
+    flats = [r.cells.ravel() for r in ranges]
+    source = (target if target is not None else ranges[0]).cells.ravel()
+    return [source[i] for i in range(source.size) if all(test(flat[i]) for test, flat in zip(tests, flats, strict=True))]
+
+
+@excel("SUMIFS")
+def f_sumifs(sum_range, *pairs):
+    picked = _ifs(sum_range, pairs)
+    if type(picked) is XlErr:
+        return picked
+    for v in picked:
+        if type(v) is XlErr:
+            return v
+    return math.fsum(v for v in picked if type(v) in (float, int))
+
+
+@excel("COUNTIFS")
+def f_countifs(*pairs):
+    picked = _ifs(None, pairs)
+    return picked if type(picked) is XlErr else float(len(picked))
+
+
+@excel("AVERAGEIFS")
+def f_averageifs(average_range, *pairs):
+    picked = _ifs(average_range, pairs)
+    if type(picked) is XlErr:
+        return picked
+    values = [v for v in picked if type(v) in (float, int)]
+    return math.fsum(values) / len(values) if values else DIV0
+
+
+def _extreme_ifs(largest: bool):
+    def apply(target, *pairs):
+        picked = _ifs(target, pairs)
+        if type(picked) is XlErr:
+            return picked
+        values = [v for v in picked if type(v) in (float, int)]
+        return (max(values) if largest else min(values)) if values else 0.0
+
+    return apply
+
+
+FUNCTIONS["MAXIFS"] = _extreme_ifs(True)
+FUNCTIONS["MINIFS"] = _extreme_ifs(False)
+
+
+# ----------------------------------------------------------------------------- text
+
+
+@excel("VALUE")
+def f_value(text):
+    v = scalar(text)
+    if type(v) in (float, int):
+        return float(v)
+    if type(v) is not str:
+        return VALUE if v is not None else 0.0
+    return to_number(v)
+
+
+@excel("LEFT")
+def f_left(text, count=1.0):
+    t = to_text(scalar(text))
+    n = to_number(scalar(count))
+    if type(t) is XlErr:
+        return t
+    if type(n) is XlErr:
+        return n
+    return VALUE if n < 0 else t[: int(n)]
+
+
+@excel("RIGHT")
+def f_right(text, count=1.0):
+    t = to_text(scalar(text))
+    n = to_number(scalar(count))
+    if type(t) is XlErr:
+        return t
+    if type(n) is XlErr:
+        return n
+    if n < 0:
+        return VALUE
+    return t[len(t) - int(n):] if int(n) else ""
+
+
+@excel("MID")
+def f_mid(text, start, count):
+    t = to_text(scalar(text))
+    s, n = to_number(scalar(start)), to_number(scalar(count))
+    for v in (t, s, n):
+        if type(v) is XlErr:
+            return v
+    if s < 1 or n < 0:
+        return VALUE
+    return t[int(s) - 1 : int(s) - 1 + int(n)]
+
+
+# ----------------------------------------------------------------------------- dates (1900 system)
+
+import datetime as _dt  # noqa: E402
+
+_EPOCH = _dt.date(1899, 12, 30)
+
+
+def _serial(day: _dt.date) -> float:
+    serial = (day - _EPOCH).days
+    return float(serial if serial >= 61 else serial - 1)  # Excel's phantom 29 February 1900
+
+
+def _date(serial: Any) -> _dt.date | XlErr:
+    n = to_number(scalar(serial))
+    if type(n) is XlErr:
+        return n
+    if n < 1 or n > 2958465:
+        return NUM
+    whole = int(math.floor(n))
+    return _EPOCH + _dt.timedelta(days=whole if whole >= 61 else whole + 1)
+
+
+@excel("DATE")
+def f_date(year, month, day):
+    parts = [to_number(scalar(v)) for v in (year, month, day)]
+    for p in parts:
+        if type(p) is XlErr:
+            return p
+    y, m, d = (int(math.floor(p)) for p in parts)
+    if y < 1900:
+        y += 1900
+    y += (m - 1) // 12
+    m = (m - 1) % 12 + 1
+    try:
+        first = _dt.date(y, m, 1)
+    except ValueError:
+        return NUM
+    return _serial(first) + d - 1
+
+
+def _part(attribute: str):
+    def apply(serial):
+        day = _date(serial)
+        return day if type(day) is XlErr else float(getattr(day, attribute))
+
+    return apply
+
+
+FUNCTIONS["YEAR"] = _part("year")
+FUNCTIONS["MONTH"] = _part("month")
+FUNCTIONS["DAY"] = _part("day")
+
+
+@excel("WEEKDAY")
+def f_weekday(serial, kind=1.0):
+    day = _date(serial)
+    if type(day) is XlErr:
+        return day
+    k = int(to_number(scalar(kind)) or 1)
+    monday0 = day.weekday()
+    if k == 1:
+        return float((monday0 + 1) % 7 + 1)
+    if k == 2:
+        return float(monday0 + 1)
+    if k == 3:
+        return float(monday0)
+    return NUM
+
+
+def _add_months(serial, months, month_end: bool):
+    day = _date(serial)
+    n = to_number(scalar(months))
+    if type(day) is XlErr:
+        return day
+    if type(n) is XlErr:
+        return n
+    total = day.year * 12 + day.month - 1 + int(n)
+    y, m = divmod(total, 12)
+    m += 1
+    if month_end:
+        nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
+        return _serial(nxt - _dt.timedelta(days=1))
+    last = (_dt.date(y + (m == 12), m % 12 + 1, 1) - _dt.timedelta(days=1)).day
+    return _serial(_dt.date(y, m, min(day.day, last)))
+
+
+FUNCTIONS["EOMONTH"] = lambda start, months: _add_months(start, months, True)
+FUNCTIONS["EDATE"] = lambda start, months: _add_months(start, months, False)
+
+
+# ----------------------------------------------------------------------------- finance
+
+
+def _finance_args(*values):
+    out = []
+    for v in values:
+        n = to_number(scalar(v)) if v is not None else 0.0
+        if type(n) is XlErr:
+            raise _Stop(n)
+        out.append(n)
+    return out
+
+
+def _guarded(fn):
+    def apply(*args):
+        try:
+            result = fn(*args)
+        except _Stop as stop:
+            return stop.err
+        except (ZeroDivisionError, OverflowError, ValueError):
+            return NUM
+        return result if type(result) is XlErr else finite_or_num(result)
+
+    return apply
+
+
+@excel("PMT")
+@_guarded
+def f_pmt(rate, nper, pv, fv=0.0, kind=0.0):
+    r, n, p, f, t = _finance_args(rate, nper, pv, fv, kind)
+    if n == 0:
+        return NUM
+    if r == 0:
+        return -(p + f) / n
+    growth = (1 + r) ** n
+    return -(r * (f + p * growth)) / ((1 + r * (t != 0)) * (growth - 1))
+
+
+@excel("FV")
+@_guarded
+def f_fv(rate, nper, pmt, pv=0.0, kind=0.0):
+    r, n, c, p, t = _finance_args(rate, nper, pmt, pv, kind)
+    if r == 0:
+        return -(p + c * n)
+    growth = (1 + r) ** n
+    return -(p * growth + c * (1 + r * (t != 0)) * (growth - 1) / r)
+
+
+@excel("PV")
+@_guarded
+def f_pv(rate, nper, pmt, fv=0.0, kind=0.0):
+    r, n, c, f, t = _finance_args(rate, nper, pmt, fv, kind)
+    if r == 0:
+        return -(f + c * n)
+    growth = (1 + r) ** n
+    return -(f + c * (1 + r * (t != 0)) * (growth - 1) / r) / growth
+
+
+@excel("NPER")
+@_guarded
+def f_nper(rate, pmt, pv, fv=0.0, kind=0.0):
+    r, c, p, f, t = _finance_args(rate, pmt, pv, fv, kind)
+    if r == 0:
+        return DIV0 if c == 0 else -(p + f) / c
+    adjusted = c * (1 + r * (t != 0)) / r
+    return math.log((adjusted - f) / (adjusted + p)) / math.log(1 + r)
+
+
+@excel("IRR")
+def f_irr(values, guess=0.1):
+    flows = _collect([values])
+    if type(flows) is XlErr:
+        return flows
+    if not any(v > 0 for v in flows) or not any(v < 0 for v in flows):
+        return NUM
+    g = to_number(scalar(guess)) if guess is not None else 0.1
+    if type(g) is XlErr:
+        return g
+
+    def npv(rate):
+        return math.fsum(v / (1 + rate) ** i for i, v in enumerate(flows))
+
+    def slope(rate):
+        return math.fsum(-i * v / (1 + rate) ** (i + 1) for i, v in enumerate(flows))
+
+    rate = g
+    for _ in range(100):  # Newton's method from the guess, as Excel; converged to 1e-12
+        try:
+            value, step_base = npv(rate), slope(rate)
+        except (OverflowError, ZeroDivisionError):
+            return NUM
+        if step_base == 0:
+            return NUM
+        step = value / step_base
+        rate -= step
+        if rate <= -1:
+            return NUM
+        if abs(step) < 1e-12 * max(1.0, abs(rate)):
+            return rate
+    return NUM
+
+
+@excel("QUARTILE", "QUARTILE.INC")
+def f_quartile(array, quart):
+    values = _collect([array])
+    if type(values) is XlErr:
+        return values
+    q = to_number(scalar(quart))
+    if type(q) is XlErr:
+        return q
+    q = int(q)
+    if not values or q < 0 or q > 4:
+        return NUM
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 4
+    low = int(math.floor(position))
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@excel("GEOMEAN")
+def f_geomean(*args):
+    values = _collect(args)
+    if type(values) is XlErr:
+        return values
+    if not values or any(v <= 0 for v in values):
+        return NUM
+    return math.exp(math.fsum(math.log(v) for v in values) / len(values))
+
+
+@excel("FORECAST", "FORECAST.LINEAR")
+def f_forecast(x, known_y, known_x):
+    target = to_number(scalar(x))
+    if type(target) is XlErr:
+        return target
+    m = _moments(known_y, known_x)
+    if type(m) is XlErr:
+        return m
+    y, xs, sxx, _, sxy = m
+    if sxx == 0:
+        return DIV0
+    slope = sxy / sxx
+    return float(y.mean() + slope * (target - xs.mean()))
+
+
+@excel("PERCENTILE", "PERCENTILE.INC")
+def f_percentile(array, k):
+    values = _collect([array])
+    if type(values) is XlErr:
+        return values
+    p = to_number(scalar(k))
+    if type(p) is XlErr:
+        return p
+    if not values or p < 0 or p > 1:
+        return NUM
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * p
+    low = int(math.floor(position))
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _month_end(day: _dt.date) -> bool:
+    return (day + _dt.timedelta(days=1)).month != day.month
+
+
+@excel("YEARFRAC")
+def f_yearfrac(start, end, basis=0.0):
+    """Fraction of a year between two dates, on Excel's day-count bases 0 to 4."""
+    a, b = _date(start), _date(end)
+    if type(a) is XlErr:
+        return a
+    if type(b) is XlErr:
+        return b
+    k = to_number(scalar(basis)) if basis is not None else 0.0
+    if type(k) is XlErr:
+        return k
+    k = int(k)
+    if k < 0 or k > 4:
+        return NUM
+    if a > b:
+        a, b = b, a
+    days = (b - a).days
+    if k == 0:
+        d1, d2 = a.day, b.day
+        if d1 == 31 and d2 == 31:
+            d1 = d2 = 30
+        elif d1 == 31:
+            d1 = 30
+        elif d1 == 30 and d2 == 31:
+            d2 = 30
+        elif a.month == 2 and b.month == 2 and _month_end(a) and _month_end(b):
+            d1 = d2 = 30
+        elif a.month == 2 and _month_end(a):
+            d1 = 30
+        return ((b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1) / 360
+    if k == 1:
+        within_year = a.year == b.year or (
+            b.year == a.year + 1 and (a.month > b.month or (a.month == b.month and a.day >= b.day))
+        )
+        if within_year:
+            if a.year == b.year:
+                length = 366 if _leap(a.year) else 365
+            else:
+                spans_leap_day = any(
+                    _leap(y) and a <= _dt.date(y, 2, 29) <= b for y in (a.year, b.year)
+                )
+                length = 366 if spans_leap_day else 365
+            return days / length
+        years = range(a.year, b.year + 1)
+        average = sum(366 if _leap(y) else 365 for y in years) / len(years)
+        return days / average
+    if k == 2:
+        return days / 360
+    if k == 3:
+        return days / 365
+    d1, d2 = min(a.day, 30), min(b.day, 30)
+    return ((b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1) / 360
