@@ -424,6 +424,47 @@ def check_engine(spec: ExcelFunction, args: tuple[Any, ...]) -> None:
         assert all(_is_number(v) for v in array.ravel()), array
 
 
+def check_compiled(spec: ExcelFunction, args: tuple[Any, ...]) -> None:
+    """The compiled evaluator's adapter: ranges arrive as Rng, error values as XlErr."""
+    from xlfuncs.engine.evaluator import Env, _registry_call
+    from xlfuncs.engine.excel_values import ERRORS, Rng, XlErr
+
+    def value(v):
+        if isinstance(v, str) and v.strip() in ERRORS:
+            return ERRORS[v.strip()]
+        return v
+
+    converted = []
+    for arg in args:
+        array = _engine_value(arg)
+        if array is None:
+            return
+        if isinstance(array, np.ndarray):
+            import schedula as sh
+
+            cells = np.empty(array.shape, dtype=object)
+            for index, item in np.ndenumerate(array):
+                cells[index] = None if item is sh.EMPTY else value(str(item)) if type(item).__name__ == "XlError" else item
+            converted.append(Rng(cells))
+        else:
+            converted.append(value(array))
+    env = Env({}, {})
+    env.label = "S!A1"
+    call = _registry_call(spec, [lambda e, v=v: v for v in converted], array=spec.returns == "array")
+    with deadline(f"compiled {spec.name}{shown(args)}"):
+        result = call(env)
+    if type(result) is XlErr:
+        assert result.code in ERROR_TEXTS
+        message = env.messages.get("S!A1", result.code)
+        assert message.startswith(result.code) and "unexpected failure" not in message, message
+        return
+    if spec.returns == "scalar":
+        assert _is_number(result), f"compiled {spec.name} returned {result!r}"
+    else:
+        assert isinstance(result, Rng) and result.cells.size
+        assert all(_is_number(v) for v in result.cells.ravel())
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 
@@ -441,6 +482,7 @@ def test_hostile_arguments(name, data):
     check_registry(spec, args)
     check_udf(spec, args)
     check_engine(spec, args)
+    check_compiled(spec, args)
 
 
 def _big(value: Any, cells: int, kind: str) -> Any:
