@@ -93,3 +93,17 @@ def test_optional_blank_takes_default():
 
 def test_error_codes_are_excel_values():
     assert set(ERROR_CODES) == {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
+def test_loading_every_function_stays_light():
+    """Recalculation starts cold in a fresh process: the registry must not pull in scipy or
+    pandas (half a second each); functions import them when called."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xlfuncs.registry import functions; functions(); "
+        "print(sorted(m for m in ('scipy', 'pandas', 'formulas') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

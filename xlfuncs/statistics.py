@@ -16,8 +16,6 @@ from collections.abc import Hashable, Iterable
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special as _special
-from scipy import stats as _stats
 
 from .errors import NoDataError, NotFoundError, OutOfDomainError, ShapeError
 
@@ -158,6 +156,9 @@ def spearman(array1: ArrayLike, array2: ArrayLike) -> np.ndarray:
     for name, values in (("array1", x), ("array2", y)):
         if np.all(values == values[0]):
             raise NoDataError(name, "all values are equal: the correlation is undefined")
+    from scipy import special as _special  # imported on use: scipy.stats is slow to import
+    from scipy import stats as _stats
+
     rx = _stats.rankdata(x)
     ry = _stats.rankdata(y)
     rho = float(np.corrcoef(rx, ry)[0, 1])
@@ -226,6 +227,8 @@ def mann_whitney(
         )
     if np.all(np.concatenate([x, y]) == x[0]):
         raise NoDataError("sample1", "every value in both samples is equal: nothing to rank")
+    from scipy import stats as _stats
+
     result = _stats.mannwhitneyu(x, y, alternative="two-sided", method=method)
     u1 = float(result.statistic)
     u = min(u1, x.size * y.size - u1) if statistic == "min" else u1
