@@ -21,7 +21,7 @@ def build(path: Path, councils: int = COUNCILS, seed: int = 2017) -> Path:
     workbook = openpyxl.Workbook()
     assumptions = workbook.active
     assumptions.title = "Assumptions"
-    for label, (name, ref), value in zip(
+    for label, (_name, ref), value in zip(
         ("Annual growth in children looked after", "Annual inflation", "Discount rate", "Cashable share"),
         INPUT_CELLS.items(),
         (0.03, 0.025, 0.035, 0.45),

@@ -38,7 +38,7 @@ from .excel_values import (
 )
 from .formula_ast import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference, shape_key
 from .names import plain_names
-from .package import Package, WorkbookError
+from .package import Package
 from .xlsx_reader import BookCells, _ErrorText, col_letters, read_cells
 
 Key = tuple[str, int, int]

@@ -9,6 +9,7 @@ evaluated for many input sets at once. A function not listed here sends the work
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -18,7 +19,6 @@ import numpy as np
 
 from .excel_values import (
     DIV0,
-    REF as REF_ERROR,
     NA,
     NUM,
     VALUE,
@@ -31,6 +31,9 @@ from .excel_values import (
     to_bool,
     to_number,
     to_text,
+)
+from .excel_values import (
+    REF as REF_ERROR,
 )
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
@@ -875,8 +878,6 @@ def f_mid(text, start, count):
 
 
 # ----------------------------------------------------------------------------- dates (1900 system)
-
-import datetime as _dt  # noqa: E402
 
 _EPOCH = _dt.date(1899, 12, 30)
 

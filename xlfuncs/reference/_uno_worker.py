@@ -35,7 +35,7 @@ def connect(port):
 
 # LibreOffice's internal error numbers, as Excel shows them when saved to .xlsx.
 ERRORS = {532: "#DIV/0!", 519: "#VALUE!", 502: "#NUM!", 503: "#NUM!", 504: "#VALUE!",
-          524: "#REF!", 525: "#NAME?", 32767: "#N/A", 0x7FFF: "#N/A", 533: "#NULL!"}
+          524: "#REF!", 525: "#NAME?", 32767: "#N/A", 533: "#NULL!"}
 
 
 def cell_value(cell):
