@@ -25,9 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import subprocess
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,29 +247,6 @@ class Comparison:
     substituted: int = 0
 
 
-def _convert_all(libreoffice, sources: list[Path], out_dir: Path) -> None:
-    """One LibreOffice run for every copy: start-up is paid once."""
-    with tempfile.TemporaryDirectory(prefix="xlfuncs-lo-") as profile:
-        profile_dir = libreoffice.make_profile(profile)
-        subprocess.run(
-            [
-                libreoffice.soffice(),
-                f"-env:UserInstallation={profile_dir.resolve().as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "xlsx",
-                "--outdir",
-                str(out_dir),
-                *map(str, sources),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=900,
-        )
-
-
 @pytest.fixture(scope="session")
 def parity(libreoffice, tmp_path_factory) -> list[Comparison]:
     work = tmp_path_factory.mktemp("parity")
@@ -288,7 +263,7 @@ def parity(libreoffice, tmp_path_factory) -> list[Comparison]:
         result.substituted = substitute(workbook, copy, formulas, report.values)
         prepared.append((stem, ours, copy, formulas, result))
     theirs_dir = work / "libreoffice"
-    _convert_all(libreoffice, [copy for _, _, copy, _, _ in prepared], theirs_dir)
+    libreoffice.recalculate_files([copy for _, _, copy, _, _ in prepared], theirs_dir)
     results = []
     for stem, ours, _copy, formulas, result in prepared:
         theirs_path = theirs_dir / f"{stem}.xlsx"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -23,8 +22,9 @@ from lxml import etree
 
 from . import zipwrite
 from .package import NS_MAIN, Package, WorkbookError, parse_xml
+from .xlsx_reader import col_letters as column_letters
+from .xlsx_reader import parse_cell as split_cell
 
-_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _C = f"{{{NS_MAIN}}}c"
 _F = f"{{{NS_MAIN}}}f"
 _V = f"{{{NS_MAIN}}}v"
@@ -33,28 +33,6 @@ _ROW = f"{{{NS_MAIN}}}row"
 _SHEETDATA = f"{{{NS_MAIN}}}sheetData"
 
 ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
-
-
-def column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def split_cell(ref: str) -> tuple[int, int]:
-    match = _CELL.match(ref.replace("$", ""))
-    if not match:
-        raise ValueError(ref)
-    return int(match.group(2)), column_index(match.group(1))
 
 
 def cells_of(ref: str) -> list[str]:

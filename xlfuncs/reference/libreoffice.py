@@ -63,8 +63,12 @@ def make_profile(directory: str | Path) -> Path:
     return directory
 
 
-def recalculate_file(source: str | Path, out_dir: str | Path, profile: str | Path | None = None) -> Path:
-    """Have LibreOffice load ``source``, recalculate everything and save an .xlsx in ``out_dir``."""
+def recalculate_files(
+    sources: Iterable[str | Path], out_dir: str | Path, profile: str | Path | None = None
+) -> list[Path]:
+    """Have LibreOffice load each source, recalculate everything and save an .xlsx of the same
+    name in ``out_dir``: one LibreOffice start for all of them."""
+    sources = [Path(p) for p in sources]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xlfuncs-lo-") as temp:
@@ -79,17 +83,23 @@ def recalculate_file(source: str | Path, out_dir: str | Path, profile: str | Pat
                 "xlsx",
                 "--outdir",
                 str(out_dir),
-                str(source),
+                *map(str, sources),
             ],
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             timeout=600,
         )
-    result = out_dir / (Path(source).stem + ".xlsx")
-    if not result.exists():
-        raise RuntimeError(f"LibreOffice did not convert {source}")
-    return result
+    results = [out_dir / (source.stem + ".xlsx") for source in sources]
+    for source, result in zip(sources, results, strict=True):
+        if not result.exists():
+            raise RuntimeError(f"LibreOffice did not convert {source}")
+    return results
+
+
+def recalculate_file(source: str | Path, out_dir: str | Path, profile: str | Path | None = None) -> Path:
+    """Have LibreOffice load ``source``, recalculate everything and save an .xlsx in ``out_dir``."""
+    return recalculate_files([source], out_dir, profile)[0]
 
 
 def _free_port() -> int:
