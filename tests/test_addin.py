@@ -37,3 +37,13 @@ def test_lite_steps_name_the_import():
     assert result.returncode == 0
     assert "from xlfuncs.udfs import *" in result.stdout
     assert "requirements.txt" in result.stdout
+
+
+def test_custom_addin_is_built_from_the_template_xlwings_ships(tmp_path):
+    """The add-in keeps workbooks .xlsx: it is an .xlam carrying the VBA the functions go into."""
+    import zipfile
+
+    built = addin.build_addin(tmp_path)
+    assert built.name == "xlfuncs.xlam"
+    with zipfile.ZipFile(built) as package:
+        assert any(name.lower().endswith("vbaproject.bin") for name in package.namelist())

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 NAME = "addin"
-HELP = "Install the Excel add-in for xlfuncs (Windows), or show the xlwings Lite set-up."
+HELP = "Install the xlfuncs Excel add-in (Windows desktop Excel), or show the xlwings Lite set-up."
 
 
 def add_arguments(parser) -> None:
     parser.add_argument(
         "action",
         choices=["install", "config", "lite"],
-        help="install: xlwings add-in + config (Windows); config: write the config only; "
-        "lite: print the xlwings Lite steps",
+        help="install: the xlfuncs add-in for desktop Excel on Windows (functions imported, "
+        "config written); config: write the config only; lite: print the xlwings Lite steps",
     )
     parser.add_argument("--config-file", type=Path, default=None, help="xlwings config to write")
 
@@ -44,8 +44,16 @@ def run(args) -> int:
     supported, why = addin.classic_supported()
     if not supported:
         raise UserError(why)
-    addin.install_addin()
-    path = addin.write_config(args.config_file)
-    print(f"xlwings add-in installed; {path} now loads {addin.UDF_MODULE}.")
+    for path in (args.config_file or addin.config_path(), addin.addin_config_path()):
+        addin.write_config(path)
+    built = addin.build_addin()
+    try:
+        addin.import_functions(built)
+    except addin.AddinError as exc:
+        raise UserError(str(exc)) from None
+    addin.install_addin(built)
+    print(f"{built.name} installed in Excel's XLSTART folder with every xlfuncs function;")
+    print(f"{addin.addin_config_path()} loads {addin.UDF_MODULE} with this Python.")
     print("Restart Excel, then type =UNIT_COST(5000000, 1000) in a cell (expect 95.89).")
+    print("Workbooks stay .xlsx: the functions live in the add-in.")
     return 0
