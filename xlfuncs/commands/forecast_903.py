@@ -9,7 +9,6 @@ follows Social Finance's demand model's conventions instead of the corrected def
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import sys
 from pathlib import Path
@@ -109,15 +108,13 @@ def _targets(text: str, option: str) -> list[int]:
 
 
 def _write_csv(path: Path, header: list[str], rows) -> int:
+    """Write a guarded CSV atomically; returns the number of data rows."""
+    from ..csv_safety import write_safe_csv
+
+    rows = list(rows)
     path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([safe_text(v) for v in row])
-            count += 1
-    return count
+    write_safe_csv(rows, path, header)
+    return len(rows)
 
 
 def run(args) -> int:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,13 +131,6 @@ def _read_journal(path: Path) -> dict[str, dict]:
     return done
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=".xlfuncs-", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-        out.write(text)
-    os.replace(temp, path)
-
-
 def run_batch(
     template: Path,
     data: Path,
@@ -149,7 +140,7 @@ def run_batch(
     workbooks: bool = True,
 ) -> BatchResult:
     """Recalculate ``template`` once per row of ``data`` into ``out_dir``."""
-    from ..csv_safety import safe_csv_cell
+    from ..csv_safety import write_safe_csv
 
     template, data, out_dir = Path(template), Path(data), Path(out_dir)
     columns, rows = read_rows(data)
@@ -216,28 +207,13 @@ def run_batch(
     lines = []
     for value in keys:
         record = done[value]
-        lines.append([safe_csv_cell(record["key"]), *(safe_csv_cell(record["outputs"].get(n)) for n in batch.outputs)])
+        lines.append([record["key"], *(record["outputs"].get(n) for n in batch.outputs)])
         if record["errors"]:
             result.errors[value] = len(record["errors"])
     summary = out_dir / "summary.csv"
-    buffer = _CsvBuffer()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(lines)
-    _atomic_text(summary, buffer.text())
+    write_safe_csv(lines, summary, header)
     result.summary = summary
     return result
-
-
-class _CsvBuffer:
-    def __init__(self):
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> None:
-        self.parts.append(text)
-
-    def text(self) -> str:
-        return "".join(self.parts)
 
 
 def _evaluate(book: Workbook, batch: BatchPlan, rows: list[dict[str, str]]):
