@@ -79,13 +79,7 @@ def csv_value(text: str | None) -> Any:
 
 def plan(book: Workbook, columns: list[str], key: str | None = None) -> BatchPlan:
     names = book.defined_cells()
-    if book.compiled is not None:
-        formulas = {(t, f"{col_letters(c)}{r}") for t, s in book.compiled.cells.sheets.items() for (r, c) in s.formulas}
-    else:
-        from .xlsx_reader import read_cells
-
-        cells = read_cells(book.package)
-        formulas = {(t, f"{col_letters(c)}{r}") for t, s in cells.sheets.items() for (r, c) in s.formulas}
+    formulas = {(t, f"{col_letters(c)}{r}") for t, s in book.cells.sheets.items() for (r, c) in s.formulas}
     single = {name: target for name, target in names.items() if ":" not in target[1]}
     by_upper = {name.upper(): name for name in single}
     inputs, ignored = {}, []

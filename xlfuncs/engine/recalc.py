@@ -82,6 +82,7 @@ class Workbook:
                 "xlfuncs recalculates one self-contained workbook"
             )
         self.compiled = None
+        self._cells = None
         self.fallback_reason = ""
         self._formulas = None
         if engine in ("auto", "compiled"):
@@ -100,12 +101,22 @@ class Workbook:
             self._formulas = FormulasModel(self.path, self.package)
         self.engine = "compiled" if self.compiled is not None else "formulas"
 
+    @property
+    def cells(self):
+        """Every sheet's constants, formulas and array ranges, read from the package once."""
+        if self.compiled is not None:
+            return self.compiled.cells
+        if self._cells is None:
+            from .xlsx_reader import read_cells
+
+            self._cells = read_cells(self.package)
+        return self._cells
+
     def defined_cells(self) -> dict[str, tuple[str, str]]:
         """Workbook-level names that point at cells: name -> (sheet, A1 or A1:B2)."""
         from .formula_ast import Unsupported, parse_reference
-        from .xlsx_reader import read_cells
 
-        cells = self.compiled.cells if self.compiled is not None else read_cells(self.package)
+        cells = self.cells
         titles = {t.upper(): t for t in self.package.sheets}
         out = {}
         for name, text in cells.names.items():
@@ -312,11 +323,8 @@ def recalculate(source: str | Path, target: str | Path, engine: str = "auto") ->
 
 
 def _formula_cells(book: Workbook) -> set[tuple[str, str]]:
-    from .xlsx_reader import read_cells
-
-    cells = book.compiled.cells if book.compiled is not None else read_cells(book.package)
     out = set()
-    for title, sheet in cells.sheets.items():
+    for title, sheet in book.cells.sheets.items():
         for (r, c) in sheet.formulas:
             out.add((title, f"{col_letters(c)}{r}"))
         for (r1, c1, r2, c2) in sheet.arrays.values():
