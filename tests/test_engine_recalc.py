@@ -145,3 +145,34 @@ class TestCommandLine:
         assert message in result.stderr
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_shared_formulas_as_excel_saves_them(tmp_path, recalculated):
+    """Excel stores a formula filled down as one shared formula; each cell gets its own."""
+    import re
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in range(1, 6):
+        sheet[f"A{row}"] = row * 10
+        sheet[f"B{row}"] = f"=A{row}*2+$A$1"
+    sheet["C1"] = "=SUM(B1:B5)"
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    shared = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(shared, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = text.replace("<f>A1*2+$A$1</f>", '<f t="shared" ref="B1:B5" si="0">A1*2+$A$1</f>')
+                text = re.sub(r"<f>A[2-5]\*2\+\$A\$1</f>", '<f t="shared" si="0"/>', text)
+                assert text.count('t="shared"') == 5
+                data = text.encode()
+            target.writestr(info, data)
+    for engine in ("compiled", "formulas"):
+        report = recalculate(shared, tmp_path / f"out-{engine}.xlsx", engine=engine)
+        values = openpyxl.load_workbook(tmp_path / f"out-{engine}.xlsx", data_only=True).active
+        assert [values[f"B{r}"].value for r in range(1, 6)] == [30, 50, 70, 90, 110], engine
+        assert values["C1"].value == 350
+        assert report.errors == {}
