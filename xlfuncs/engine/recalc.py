@@ -55,6 +55,7 @@ class RecalcReport:
     errors: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     engine: str = ""
+    fallback_reason: str = ""
     values: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
@@ -310,7 +311,9 @@ def recalculate(source: str | Path, target: str | Path, engine: str = "auto") ->
     book = Workbook(source, engine=engine)
     values, messages = book.calculate()
     written = write_cached_values(book.package, values, target)
-    report = RecalcReport(source, target, formula_cells=written, values=values, engine=book.engine)
+    report = RecalcReport(
+        source, target, formula_cells=written, values=values, engine=book.engine, fallback_reason=book.fallback_reason
+    )
     report.names = book.defined_cells()
     formula_cells = _formula_cells(book)
     for sheet, cells in values.items():
