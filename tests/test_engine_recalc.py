@@ -176,3 +176,19 @@ def test_shared_formulas_as_excel_saves_them(tmp_path, recalculated):
         assert [values[f"B{r}"].value for r in range(1, 6)] == [30, 50, 70, 90, 110], engine
         assert values["C1"].value == 350
         assert report.errors == {}
+
+
+@pytest.mark.parametrize("engine", ["compiled", "formulas"])
+def test_an_omitted_argument_takes_its_default(tmp_path, engine):
+    """=F(a,,c) leaves the middle argument to its default, as in Excel with the add-in."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = '=UNIT_COST(5000000,1000,)'
+    sheet["A2"] = '=UNIT_COST(5000000,1000,"week")'
+    sheet["A3"] = "=IF(FALSE,,7)+IF(TRUE,,7)"  # Excel's own functions keep their rules
+    path = tmp_path / "omitted.xlsx"
+    workbook.save(path)
+    recalculate(path, tmp_path / "out.xlsx", engine=engine)
+    values = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert values["A1"].value == pytest.approx(values["A2"].value)
+    assert values["A3"].value == 7

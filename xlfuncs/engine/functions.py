@@ -34,8 +34,12 @@ def _to_python(value: Any) -> Any:
     return _cell(value)
 
 
+#: What XLFUNCS_OMITTED() gives: an omitted argument, which the registry reads as a blank.
+OMITTED = "\x00xlfuncs-omitted"
+
+
 def _cell(value: Any) -> Any:
-    if value is sh.EMPTY:
+    if value is sh.EMPTY or (isinstance(value, str) and value == OMITTED):
         return None
     if isinstance(value, XlError):
         raise UpstreamError(str(value))
@@ -86,4 +90,5 @@ def install() -> None:
     table = formulas.get_functions()
     for name, spec in functions().items():
         table[name] = engine_function(spec)
+    table["XLFUNCS_OMITTED"] = wrap_func(lambda: OMITTED)
     _installed = True

@@ -64,3 +64,55 @@ def plain_names(formula: str, function_names: Iterable[str], addin_links: Iterab
 
 def needs_normalising(formula: str, function_names: Iterable[str], addin_links: Iterable[int] = ()) -> bool:
     return plain_names(formula, function_names, addin_links) != formula
+
+
+#: What an omitted argument of an xlfuncs call becomes for the ``formulas`` engine, which would
+#: otherwise pass 0 (so ``=F(A1,,5)`` would not take the default of its second argument).
+OMITTED_CALL = "XLFUNCS_OMITTED()"
+
+
+def mark_omitted(formula: str, function_names: Iterable[str]) -> str:
+    """Write an explicit marker where an argument of an xlfuncs function is left empty.
+
+    >>> mark_omitted('=LAC_FORECAST(A1:A6,10,"target",B1:B9,,60,5)', ["LAC_FORECAST"])
+    '=LAC_FORECAST(A1:A6,10,"target",B1:B9,XLFUNCS_OMITTED(),60,5)'
+    >>> mark_omitted("=IF(A1,,2)+UNIT_COST(1,2,)", ["UNIT_COST"])
+    '=IF(A1,,2)+UNIT_COST(1,2,XLFUNCS_OMITTED())'
+    """
+    if not isinstance(formula, str) or "," not in formula:
+        return formula
+    from openpyxl.formula import Tokenizer
+    from openpyxl.formula.tokenizer import TokenizerError
+
+    names = {name.upper() for name in function_names}
+    try:
+        tokens = Tokenizer(formula).items
+    except TokenizerError:
+        return formula
+    out: list[str] = []
+    ours: list[bool] = []  # for each open function, parenthesis or array: is it an xlfuncs call?
+    previous = None
+    changed = False
+    for token in tokens:
+        kind, sub = token.type, token.subtype
+        empty_before = previous is not None and (
+            (previous.type == "FUNC" and previous.subtype == "OPEN") or (previous.type == "SEP" and previous.subtype == "ARG")
+        )
+        if kind == "SEP" and sub == "ARG" and ours and ours[-1] and empty_before:
+            out.append(OMITTED_CALL)
+            changed = True
+        if kind == "FUNC" and sub == "CLOSE" and ours and ours.pop() and previous is not None and (
+            previous.type == "SEP" and previous.subtype == "ARG"
+        ):
+            out.append(OMITTED_CALL)
+            changed = True
+        elif kind in ("PAREN", "ARRAY") and sub == "CLOSE" and ours:
+            ours.pop()
+        if kind == "FUNC" and sub == "OPEN":
+            ours.append(token.value[:-1].upper() in names)
+        elif kind in ("PAREN", "ARRAY") and sub == "OPEN":
+            ours.append(False)
+        out.append(token.value)
+        if kind != "WHITE-SPACE":
+            previous = token
+    return "=" + "".join(out) if changed else formula

@@ -166,7 +166,7 @@ def _model_class():
     import formulas.excel as excel
 
     from ..registry import functions
-    from .names import plain_names
+    from .names import mark_omitted, plain_names
 
     if not isinstance(excel.tqdm, _QuietProgress):
         excel.tqdm = _QuietProgress(excel.tqdm)
@@ -180,7 +180,7 @@ def _model_class():
         def compile_cell(self, cell, context, references, formula_references):
             if cell.data_type == "f":
                 text = cell.value if isinstance(cell.value, str) else cell.value.text
-                fixed = plain_names(text, functions(), self.addin_links)
+                fixed = mark_omitted(plain_names(text, functions(), self.addin_links), functions())
                 if fixed != text:
                     if isinstance(cell.value, str):
                         cell.value = fixed
@@ -295,7 +295,8 @@ class FormulasModel:
             match = _KEY.match(cell)
             if match:
                 sheet = titles.get(match.group("sheet"), match.group("sheet"))
-                cell = f"{sheet}!{match.group('ref')}"
+                # An array formula's node is its whole range: report it at its first cell.
+                cell = f"{sheet}!{match.group('ref').split(':')[0]}"
             messages[cell] = message
         return dict(values), messages
 
@@ -316,13 +317,30 @@ def recalculate(source: str | Path, target: str | Path, engine: str = "auto") ->
     )
     report.names = book.defined_cells()
     formula_cells = _formula_cells(book)
+    followers = _array_followers(book)
     for sheet, cells in values.items():
         for ref, value in cells.items():
             if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells:
                 label = f"{sheet}!{ref}"
+                anchor = followers.get((sheet, ref))
+                if anchor is not None and f"{sheet}!{anchor}" in messages:
+                    continue  # the array formula's first cell already says why
                 report.errors[label] = messages.get(label, value)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _array_followers(book: Workbook) -> dict[tuple[str, str], str]:
+    """Cells of array formula ranges other than the first: (sheet, A1) -> the first cell."""
+    out = {}
+    for title, sheet in book.cells.sheets.items():
+        for (r0, c0), (r1, c1, r2, c2) in sheet.arrays.items():
+            anchor = f"{col_letters(c0)}{r0}"
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r0, c0):
+                        out[(title, f"{col_letters(c)}{r}")] = anchor
+    return out
 
 
 def _formula_cells(book: Workbook) -> set[tuple[str, str]]:
