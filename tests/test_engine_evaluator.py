@@ -108,3 +108,24 @@ def test_unknown_function_falls_back_to_the_formulas_engine(tmp_path):
 
 def test_package_lists_sheets(functions_workbook):
     assert list(open_package(functions_workbook).sheets) == ["Data"]
+
+
+def test_sheet_level_names_shadow_workbook_names(tmp_path):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "North"
+    second = workbook.create_sheet("South")
+    first["A1"], second["A1"] = 10, 20
+    workbook.defined_names["Rate"] = DefinedName("Rate", attr_text="North!$A$1")
+    second.defined_names["Rate"] = DefinedName("Rate", attr_text="South!$A$1")
+    first["B1"] = "=Rate*2"
+    second["B1"] = "=Rate*2"
+    path = tmp_path / "names.xlsx"
+    workbook.save(path)
+    values, _ = Workbook(path, engine="compiled").calculate()
+    assert (values["North"]["B1"], values["South"]["B1"]) == (20, 40)
+    # The formulas package reads workbook-level names only: refused, not silently wrong.
+    with pytest.raises(WorkbookError, match="the name RATE is defined for sheet South only"):
+        Workbook(path, engine="formulas")

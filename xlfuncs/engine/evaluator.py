@@ -334,6 +334,15 @@ class CompiledWorkbook:
         if kind == "ref":
             return self._compile_ref(node, refs)
         if kind == "name":
+            local = self.cells.local_names.get((sheet, node[1]))
+            if local is not None:
+                try:
+                    ref = parse_reference(local.strip(), sheet)
+                except Unsupported:
+                    ref = None
+                if ref is None or ref[0] != "ref":
+                    raise Unsupported(f"sheet-level name {node[1]} is not a plain reference")
+                return self._compile_ref(ref, refs)
             ref = self.names.get(node[1])
             if ref is None:
                 if node[1] in self._raw_names:

@@ -99,6 +99,16 @@ class Workbook:
             except (ValueError, KeyError, IndexError) as exc:
                 raise WorkbookError(f"{self.path}: cannot read the workbook ({exc})") from None
         if self.compiled is None:
+            if self.cells.local_names:
+                # The formulas package reads workbook-level names only: a sheet-level name would
+                # silently resolve to the workbook-level one of the same name, or to nothing.
+                sheet, name = next(iter(self.cells.local_names))
+                why = f" ({self.fallback_reason})" if self.fallback_reason else ""
+                raise WorkbookError(
+                    f"{self.path}: the name {name} is defined for sheet {sheet} only, which the "
+                    f"formulas engine this workbook needs{why} cannot read; define it for the "
+                    "whole workbook instead"
+                )
             self._formulas = FormulasModel(self.path, self.package)
         self.engine = "compiled" if self.compiled is not None else "formulas"
 

@@ -61,6 +61,7 @@ class SheetCells:
 class BookCells:
     sheets: dict[str, SheetCells]
     names: dict[str, str]  # workbook-level defined name -> its formula text (no '=')
+    local_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, NAME) -> text
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -103,9 +104,17 @@ def read_cells(package: Package) -> BookCells:
         strings = _shared_strings(archive)
         workbook = parse_xml(archive.read("xl/workbook.xml"), "xl/workbook.xml")
         names = {}
+        local_names = {}
+        titles = list(package.sheets)
         for defined in workbook.iter(f"{{{NS_MAIN}}}definedName"):
-            if defined.get("localSheetId") is None and defined.text:
+            if not defined.text:
+                continue
+            scope = defined.get("localSheetId")
+            if scope is None:
                 names[defined.get("name")] = defined.text
+            elif scope.isdigit() and int(scope) < len(titles):
+                # A name scoped to one sheet: formulas on that sheet see it before a global one.
+                local_names[(titles[int(scope)], defined.get("name").upper())] = defined.text
         for title, part in package.sheets.items():
             sheet = SheetCells(title)
             if part not in archive.namelist():
@@ -146,4 +155,4 @@ def read_cells(package: Package) -> BookCells:
                     for c in range(c1, c2 + 1):
                         sheet.values.pop((r, c), None)
             sheets[title] = sheet
-    return BookCells(sheets, names)
+    return BookCells(sheets, names, local_names)
