@@ -60,6 +60,28 @@ def sample_model():
     return estimate(read_ssda903(SAMPLES), *SAMPLE_REFERENCE)
 
 
+def _band_chart(sheet, top: int, bottom: int, total: str, lower: str, upper: str, anchor: str) -> None:
+    """Children in care at each month end, with the +-2 sd band as dashed lines."""
+    from openpyxl.chart import LineChart, Reference
+
+    chart = LineChart()
+    chart.title = "Children looked after: projection and band"
+    chart.y_axis.title = "Children"
+    chart.x_axis.title = "Month end"
+    chart.x_axis.number_format = "mmm yy"
+    chart.height, chart.width = 8, 18
+    for column in (total, lower, upper):
+        index = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(column)))
+        data = Reference(sheet, min_col=index, min_row=top - 1, max_row=bottom)
+        chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=2, min_row=top, max_row=bottom))
+    for series in chart.series[1:]:
+        series.graphicalProperties.line.dashStyle = "dash"
+    for series in chart.series:
+        series.smooth = False
+    sheet.add_chart(chart, anchor)
+
+
 def build(model=None, costs: dict[str, float] | None = None, inflation: float | None = None,
           months: int = 24) -> Workbook:
     """The workbook, holding ``model`` (default: the synthetic samples' model)."""
@@ -255,6 +277,7 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
          "it does not include uncertainty in the estimated rates.")
     note(proj, f"A{summary + 8}", "Month ends are inputs: if you change the start date on the "
          "Model sheet, change them too (the days are counted from the start date).")
+    _band_chart(proj, top, bottom, total_col, low_col, high_col, anchor=f"E{summary}")
     proj.column_dimensions["A"].width = 30
     proj.column_dimensions["B"].width = 12
     proj.freeze_panes = f"D{top}"
