@@ -34,6 +34,22 @@ EXAMPLES = (
 )
 
 
+def _unit_cost_chart(sheet, first: int, last: int, anchor: str) -> None:
+    """Weekly unit cost per child in need, council by council, against England's 2012-16 mean."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Weekly unit cost per child in need (£)"
+    chart.legend = None
+    chart.height, chart.width = 7, 16
+    chart.add_data(Reference(sheet, min_col=6, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+    chart.x_axis.title = None
+    chart.y_axis.title = "£ a week (England 2012-16 mean: £108)"
+    sheet.add_chart(chart, anchor)
+
+
 def build() -> Workbook:
     workbook = new_workbook(
         "Unit costs and rates",
@@ -104,6 +120,7 @@ def build() -> Workbook:
     for col in "BCDEFGH":
         sheet.column_dimensions[col].width = 17
     sheet.freeze_panes = "B4"
+    _unit_cost_chart(sheet, first, last, anchor=f"A{total + 5}")
     define(workbook, "AllWeeklyUnitCost", sheet, f"F{total}")
     define(workbook, "AllLacRate", sheet, f"H{total}")
     define(workbook, "HighestWeeklyUnitCost", sheet, f"F{total + 1}")
