@@ -841,19 +841,7 @@ def f_value(text):
     return to_number(v)
 
 
-@excel("LEFT")
-def f_left(text, count=1.0):
-    t = to_text(scalar(text))
-    n = to_number(scalar(count))
-    if type(t) is XlErr:
-        return t
-    if type(n) is XlErr:
-        return n
-    return VALUE if n < 0 else t[: int(n)]
-
-
-@excel("RIGHT")
-def f_right(text, count=1.0):
+def _ends(text, count, from_right: bool):
     t = to_text(scalar(text))
     n = to_number(scalar(count))
     if type(t) is XlErr:
@@ -862,7 +850,12 @@ def f_right(text, count=1.0):
         return n
     if n < 0:
         return VALUE
-    return t[len(t) - int(n):] if int(n) else ""
+    n = int(n)
+    return (t[len(t) - n:] if n else "") if from_right else t[:n]
+
+
+FUNCTIONS["LEFT"] = lambda text, count=1.0: _ends(text, count, False)
+FUNCTIONS["RIGHT"] = lambda text, count=1.0: _ends(text, count, True)
 
 
 @excel("MID")
