@@ -52,10 +52,6 @@ class Rng:
         return self.cells.ravel()
 
 
-def is_number(v: Any) -> bool:
-    return type(v) is float or type(v) is int
-
-
 def to_number(v: Any) -> float | XlErr:
     """A value used where a number is expected (arithmetic, direct function arguments)."""
     t = type(v)

@@ -62,10 +62,6 @@ def plain_names(formula: str, function_names: Iterable[str], addin_links: Iterab
     return '"'.join(parts)
 
 
-def needs_normalising(formula: str, function_names: Iterable[str], addin_links: Iterable[int] = ()) -> bool:
-    return plain_names(formula, function_names, addin_links) != formula
-
-
 #: What an omitted argument of an xlfuncs call becomes for the ``formulas`` engine, which would
 #: otherwise pass 0 (so ``=F(A1,,5)`` would not take the default of its second argument).
 OMITTED_CALL = "XLFUNCS_OMITTED()"
