@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from xlfuncs.engine.batch import run_batch
-from xlfuncs.engine.formula_ast import parse
+from tests.support import libreoffice
+from xlfuncs.batch.runner import run_batch
+from xlfuncs.engine.parser import parse
 from xlfuncs.engine.recalc import Workbook
-from xlfuncs.reference import libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbooks" / "spend_variation.xlsx"

@@ -34,9 +34,9 @@ REFERENCE = ("2022-04-01", "2023-03-31")
 
 
 def time_xlfuncs(directory: Path, repeat: int) -> tuple[float, float]:
-    from xlfuncs.ssda903.forecast import forecast
-    from xlfuncs.ssda903.model import estimate
-    from xlfuncs.ssda903.reader import read_ssda903
+    from xlfuncs.data.ssda903 import read_ssda903
+    from xlfuncs.methods.stock_flow.forecast import forecast
+    from xlfuncs.methods.stock_flow.model import estimate
 
     best, total = float("inf"), 0.0
     for attempt in range(repeat + 1):

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import council_model  # noqa: E402
 
-from xlfuncs.reference import libreoffice  # noqa: E402
+from tests.support import libreoffice
 
 
 def _time(fn, repeat: int) -> float:
@@ -122,7 +122,7 @@ def main() -> int:
 
 
 def _cell(ref: str) -> tuple[int, int]:
-    from xlfuncs.engine.xlsx_reader import parse_cell
+    from xlfuncs.xlsx.cells import parse_cell
 
     return parse_cell(ref)
 

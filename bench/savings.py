@@ -2,7 +2,7 @@
 
     python bench/savings.py [--draws 100000] [--repeat 5]
 
-Times :func:`xlfuncs.uncertainty.simulate` on 100,000 draws of the edge-of-care appraisal (four
+Times :func:`xlfuncs.methods.uncertainty.simulate` on 100,000 draws of the edge-of-care appraisal (four
 triangular inputs, 10 years of cost and benefit profiles, Green Book discounting, NPV and
 whether each draw pays back), and a plain Python loop doing the same work on the same uniform
 numbers in the same run. Both must give the same NPVs and payback flags; the script checks it.
@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from xlfuncs import appraisal, uncertainty
+from xlfuncs.methods import appraisal, uncertainty
 
 #: Edge-of-care ranges (most likely = Thurrock 2017; low and high illustrative) and a 10-year
 #: profile: ramp-up, 5% drop-off a year, 28% off for deadweight and attribution, 10% optimism bias.
@@ -92,7 +92,7 @@ def main() -> int:
     assert np.allclose(appraisal.discount_factor(years), 1.035**-years), "loop discounting differs"
 
     print(f"Monte Carlo, {args.draws:,} draws of a 10-year appraisal (NPV + payback)")
-    print(f"  numpy (xlfuncs.uncertainty.simulate): {numpy_seconds * 1000:8.1f} ms  (target < 100 ms)")
+    print(f"  numpy (xlfuncs.methods.uncertainty.simulate): {numpy_seconds * 1000:8.1f} ms  (target < 100 ms)")
     print(f"  plain Python loop, same draws:        {loop_seconds * 1000:8.1f} ms")
     print(f"  ratio loop / numpy:                   {loop_seconds / numpy_seconds:8.1f}x")
     print(f"  median NPV £{np.median(sim.npv):,.0f}; pays back in {sim.pays_back.mean():.1%} of draws")

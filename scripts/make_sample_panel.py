@@ -33,7 +33,7 @@ from scipy import optimize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from xlfuncs.dfe_data import AUTHORITIES, GEOGRAPHY_COLUMNS, REGIONS  # noqa: E402
+from xlfuncs.data.dfe import AUTHORITIES, GEOGRAPHY_COLUMNS, REGIONS  # noqa: E402
 
 SEED = 2018
 YEARS = (2012, 2013, 2014, 2015, 2016, 2017)  # years ending 31 March (FY 2011-12 ... 2016-17)

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlfuncs.reference import libreoffice as lo
+from tests.support import libreoffice as lo
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOKS = ROOT / "workbooks"

@@ -1,8 +1,8 @@
 """xlfuncs: Excel formulas for funding children's social care in English councils.
 
 Each formula is a pure numpy function in a domain module (``unit_costs``, ``rates``, ...).
-Its Excel face is declared once in :mod:`xlfuncs.registry` and served by two adapters:
-:mod:`xlfuncs.udfs` for Excel through xlwings, and :mod:`xlfuncs.engine` for headless
+Its Excel face is declared once in :mod:`xlfuncs.excel.registry` and served by two adapters:
+:mod:`xlfuncs.excel.xlwings_udfs` for Excel through xlwings, and :mod:`xlfuncs.engine` for headless
 recalculation of .xlsx files.
 """
 

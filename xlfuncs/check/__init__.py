@@ -14,7 +14,7 @@ Templates travel between councils by email and shared drives. Before one is sent
 
 :func:`fix_workbook` writes a cleaned copy (:mod:`xlfuncs.check.fix`). Nothing in the file is
 ever run: the package is read as XML, with the same limits as recalculation (zip bombs,
-entities and encrypted files are refused by :func:`xlfuncs.engine.package.read_package`).
+entities and encrypted files are refused by :func:`xlfuncs.xlsx.package.read_package`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..engine.package import Package, read_package
-from .cells import Cell, read_cells
-from .counts import find_small_counts
-from .findings import KINDS, CheckReport, Finding
-from .personal import find_personal
+from xlfuncs.check.cells import Cell, read_cells
+from xlfuncs.check.counts import find_small_counts
+from xlfuncs.check.findings import KINDS, CheckReport, Finding
+from xlfuncs.check.personal import find_personal
+from xlfuncs.xlsx.package import Package, read_package
 
 __all__ = ["KINDS", "CheckReport", "Finding", "check_workbook", "fix_workbook"]
 
@@ -101,6 +101,6 @@ def check_workbook(path: str | Path) -> CheckReport:
 
 def fix_workbook(source: str | Path, target: str | Path):
     """Write a cleaned copy of ``source`` to ``target``; see :mod:`xlfuncs.check.fix`."""
-    from .fix import fix_workbook as fix
+    from xlfuncs.check.fix import fix_workbook as fix
 
     return fix(source, target)

@@ -14,7 +14,7 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
-from ..engine.package import NS_MAIN, Package, iter_cells, parse_xml
+from xlfuncs.xlsx.package import NS_MAIN, Package, iter_cells, parse_xml
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 

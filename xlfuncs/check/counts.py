@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from .cells import Cell
+from xlfuncs.check.cells import Cell
 
 COUNT_WORDS = re.compile(
     r"\b(child|children|childrens|young people|young person|pupils?|cla|lac|cin|cpp|cp|uasc|"

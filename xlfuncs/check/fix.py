@@ -32,8 +32,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..engine.names import plain_names
-from ..engine.package import (
+from xlfuncs.check import CheckReport, check_package
+from xlfuncs.engine.names import plain_names
+from xlfuncs.xlsx.package import (
     NS_MAIN,
     NS_PKG_REL,
     NS_REL,
@@ -43,8 +44,7 @@ from ..engine.package import (
     parse_xml,
     read_package,
 )
-from ..engine.writer import refuse_overwrite
-from . import CheckReport, check_package
+from xlfuncs.xlsx.writer import refuse_overwrite
 
 NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 NS_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -92,7 +92,7 @@ class _Plan:
     """What the copy changes, worked out from the check's findings."""
 
     def __init__(self, package: Package, report: CheckReport):
-        from ..registry import functions
+        from xlfuncs.excel.registry import functions
 
         self.package = package
         self.registry = list(functions())

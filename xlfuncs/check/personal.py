@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from .cells import Cell
+from xlfuncs.check.cells import Cell
 
 #: Label (normalised: lower case, words) -> what the column holds.
 _LABELS: list[tuple[re.Pattern[str], str]] = [

@@ -5,7 +5,7 @@
 >>> report = recalculate("model.xlsx", "model-recalculated.xlsx")  # doctest: +SKIP
 """
 
-from .package import WorkbookError
-from .recalc import RecalcReport, Workbook, recalculate
+from xlfuncs.engine.recalc import RecalcReport, Workbook, recalculate
+from xlfuncs.xlsx.package import WorkbookError
 
 __all__ = ["RecalcReport", "Workbook", "WorkbookError", "recalculate"]

@@ -18,7 +18,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .package import WorkbookError
+from xlfuncs.xlsx.package import WorkbookError
 
 _CELL_NODE = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>[A-Z]+\d+(?::[A-Z]+\d+)?)$")
 #: Nodes the engine adds so that a range can be set as an input: not real dependencies.

@@ -4,7 +4,7 @@ ordered by their dependencies, then evaluated for one input set or for many at o
 For many input sets (a batch of councils, a what-if table) every cell holds either one value
 (it does not depend on the inputs) or a vector with one value per input set; the common
 functions work on whole vectors, and a cell whose formula cannot is evaluated input set by
-input set. Formulas it does not know raise :class:`~xlfuncs.engine.formula_ast.Unsupported`
+input set. Formulas it does not know raise :class:`~xlfuncs.engine.parser.Unsupported`
 at compile time, and the workbook is recalculated by the ``formulas`` engine instead.
 """
 
@@ -18,11 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ..coercion import UpstreamError
-from ..errors import InputError
-from ..registry import ExcelError, ExcelFunction, functions
-from . import excel_functions
-from .excel_values import (
+from xlfuncs.engine import library as excel_functions
+from xlfuncs.engine.names import plain_names
+from xlfuncs.engine.parser import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference, shape_key
+from xlfuncs.engine.values import (
     DIV0,
     ERRORS,
     NAME,
@@ -36,10 +35,11 @@ from .excel_values import (
     to_number,
     to_text,
 )
-from .formula_ast import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference, shape_key
-from .names import plain_names
-from .package import Package
-from .xlsx_reader import BookCells, _ErrorText, col_letters, read_cells
+from xlfuncs.excel.coercion import UpstreamError
+from xlfuncs.excel.registry import ExcelError, ExcelFunction, functions
+from xlfuncs.methods.errors import InputError
+from xlfuncs.xlsx.cells import BookCells, _ErrorText, col_letters, read_cells
+from xlfuncs.xlsx.package import Package
 
 Key = tuple[str, int, int]
 
@@ -436,7 +436,7 @@ class CompiledWorkbook:
                 if waiting[later] == 0:
                     ready.append(later)
         if len(order) != len(self.nodes):
-            from .cycles import cycle_error, strongly_connected
+            from xlfuncs.engine.cycles import cycle_error, strongly_connected
 
             stuck = {i for i, n in enumerate(waiting) if n > 0}
             graph = {i: [d for d in edges[i] if d in stuck] for i in stuck}
@@ -706,4 +706,4 @@ def _registry_vector(spec: ExcelFunction, values: list[Any]) -> np.ndarray:
     return result
 
 
-from .vector_functions import VECTOR_FUNCTIONS  # noqa: E402  (they use the helpers above)
+from xlfuncs.engine.vectorised import VECTOR_FUNCTIONS  # noqa: E402  (they use the helpers above)

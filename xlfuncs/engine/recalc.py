@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from . import functions as engine_functions
-from .cycles import refuse_cycles
-from .package import Package, WorkbookError, open_package
-from .writer import ERROR_VALUES, cells_of, refuse_overwrite, write_cached_values
-from .xlsx_reader import col_letters, parse_cell
+from xlfuncs.engine import formulas_bridge as engine_functions
+from xlfuncs.engine.cycles import refuse_cycles
+from xlfuncs.xlsx.cells import col_letters, parse_cell
+from xlfuncs.xlsx.package import Package, WorkbookError, open_package
+from xlfuncs.xlsx.writer import ERROR_VALUES, cells_of, refuse_overwrite, write_cached_values
 
 _KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
@@ -36,7 +36,7 @@ ENGINES = ("auto", "compiled", "formulas")
 
 def _plain(value: Any) -> Any:
     """An engine value as a plain Python value, errors as their text."""
-    from .excel_values import XlErr
+    from xlfuncs.engine.values import XlErr
 
     if type(value) is XlErr:
         return value.code
@@ -87,8 +87,8 @@ class Workbook:
         self.fallback_reason = ""
         self._formulas = None
         if engine in ("auto", "compiled"):
-            from .evaluator import CompiledWorkbook
-            from .formula_ast import Unsupported
+            from xlfuncs.engine.evaluator import CompiledWorkbook
+            from xlfuncs.engine.parser import Unsupported
 
             try:
                 self.compiled = CompiledWorkbook(self.package)
@@ -118,14 +118,14 @@ class Workbook:
         if self.compiled is not None:
             return self.compiled.cells
         if self._cells is None:
-            from .xlsx_reader import read_cells
+            from xlfuncs.xlsx.cells import read_cells
 
             self._cells = read_cells(self.package)
         return self._cells
 
     def defined_cells(self) -> dict[str, tuple[str, str]]:
         """Workbook-level names that point at cells: name -> (sheet, A1 or A1:B2)."""
-        from .formula_ast import Unsupported, parse_reference
+        from xlfuncs.engine.parser import Unsupported, parse_reference
 
         cells = self.cells
         titles = {t.upper(): t for t in self.package.sheets}
@@ -175,8 +175,8 @@ def _model_class():
     import formulas
     import formulas.excel as excel
 
-    from ..registry import functions
-    from .names import mark_omitted, plain_names
+    from xlfuncs.engine.names import mark_omitted, plain_names
+    from xlfuncs.excel.registry import functions
 
     if not isinstance(excel.tqdm, _QuietProgress):
         excel.tqdm = _QuietProgress(excel.tqdm)

@@ -18,8 +18,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from xlfuncs.resources import workbooks_dir
+
 #: Where the committed templates live, relative to the repository root.
-WORKBOOKS_DIR = Path(__file__).resolve().parents[2] / "workbooks"
+WORKBOOKS_DIR = workbooks_dir()
 
 _FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import __version__
+from xlfuncs import __version__
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: cells a user types into
 OUTPUT_FILL = PatternFill("solid", fgColor="E2EFDA")  # pale green: results

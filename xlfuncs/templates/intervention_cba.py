@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import Template
-from ._layout import (
+from xlfuncs.templates import Template
+from xlfuncs.templates._layout import (
     DERIVED_FILL,
     INPUT_FILL,
     MONEY,

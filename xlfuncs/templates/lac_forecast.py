@@ -22,8 +22,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
-from . import Template
-from ._layout import (
+from xlfuncs.templates import Template
+from xlfuncs.templates._layout import (
     DERIVED_FILL,
     INPUT_FILL,
     MONEY,

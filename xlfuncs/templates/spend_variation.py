@@ -34,9 +34,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 
-from .. import dfe_data
-from . import Template
-from ._layout import (
+from xlfuncs.data import dfe as dfe_data
+from xlfuncs.templates import Template
+from xlfuncs.templates._layout import (
     DERIVED_FILL,
     INPUT_FILL,
     MONEY,

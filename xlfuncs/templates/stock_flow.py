@@ -23,8 +23,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
-from . import Template, to_bytes
-from ._layout import (
+from xlfuncs.resources import samples_dir
+from xlfuncs.templates import Template, to_bytes
+from xlfuncs.templates._layout import (
     DERIVED_FILL,
     INPUT_FILL,
     MONEY,
@@ -35,7 +36,7 @@ from ._layout import (
     note,
 )
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "ssda903"
+SAMPLES = samples_dir() / "ssda903"
 SAMPLE_REFERENCE = (dt.date(2022, 4, 1), dt.date(2023, 3, 31))
 #: Illustrative weekly costs (REFERENCE: foster care about £600-650 a week, a council
 #: children's home about £3,000, 2016-17 prices); supported and other are placeholders.
@@ -54,8 +55,8 @@ def sample_model():
     """The model estimated from the bundled synthetic samples, or None without them."""
     if not (SAMPLES / "2023" / "episodes.csv").is_file():
         return None
-    from ..ssda903.model import estimate
-    from ..ssda903.reader import read_ssda903
+    from xlfuncs.data.ssda903 import read_ssda903
+    from xlfuncs.methods.stock_flow.model import estimate
 
     return estimate(read_ssda903(SAMPLES), *SAMPLE_REFERENCE)
 
@@ -85,7 +86,7 @@ def _band_chart(sheet, top: int, bottom: int, total: str, lower: str, upper: str
 def build(model=None, costs: dict[str, float] | None = None, inflation: float | None = None,
           months: int = 24) -> Workbook:
     """The workbook, holding ``model`` (default: the synthetic samples' model)."""
-    from ..ssda903.states import PLACEMENTS, state_labels
+    from xlfuncs.methods.stock_flow.states import PLACEMENTS, state_labels
 
     if model is None:
         model = sample_model()
@@ -218,7 +219,7 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
     bottom = top + months - 1
     header_row(proj, top - 1, ["Month", "Month end", "Days"] + [f"{b} {p}" for b, p in labels]
                + ["Total", "Lower (-2 sd)", "Upper (+2 sd)", "Cost in month (£)"])
-    from ..ssda903.projection import month_ends
+    from xlfuncs.methods.stock_flow.projection import month_ends
 
     start_day = model.start if model else dt.date(2023, 3, 31)
     for k, day in enumerate(month_ends(start_day, months)):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from . import Template
-from ._layout import (
+from xlfuncs.templates import Template
+from xlfuncs.templates._layout import (
     INPUT_FILL,
     MONEY,
     MONEY_2DP,

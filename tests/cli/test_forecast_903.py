@@ -1,0 +1,139 @@
+"""``xlfuncs forecast-903``: output, options, and one-line errors with a report of dropped rows."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.data.test_ssda903 import ep, hd, write_year
+from xlfuncs.cli import main
+from xlfuncs.cli.forecast_903 import safe_text
+from xlfuncs.data.ssda903 import read_ssda903
+from xlfuncs.methods.stock_flow.forecast import forecast
+from xlfuncs.methods.stock_flow.model import estimate
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "ssda903"
+REFERENCE = ["--reference-start", "2022-04-01", "--reference-end", "2023-03-31"]
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def run(argv, capsys):
+    status = main(["forecast-903", *map(str, argv)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+class TestForecast:
+    def test_writes_month_end_rows_for_every_state(self, tmp_path, capsys):
+        out = tmp_path / "forecast.csv"
+        status, stdout, _ = run([SAMPLES, *REFERENCE, "--months", 24, "--out", out], capsys)
+        assert status == 0
+        data = rows(out)
+        assert list(data[0]) == ["date", "age_band", "placement", "count", "lower", "upper"]
+        assert len(data) == 24 * 20
+        assert data[0]["date"] == "2023-04-30" and data[-1]["date"] == "2025-03-31"
+        expected = forecast(estimate(read_ssda903(SAMPLES), "2022-04-01", "2023-03-31"), 24)
+        last = [r for r in data if r["date"] == "2025-03-31"]
+        assert sum(float(r["count"]) for r in last) == pytest.approx(expected.total[-1], rel=1e-8)
+        for r in data:
+            assert float(r["lower"]) <= float(r["count"]) <= float(r["upper"])
+        assert "children in care 347" in stdout
+
+    def test_default_reference_is_the_last_collection_year(self, tmp_path, capsys):
+        status, stdout, _ = run([SAMPLES, "--out", tmp_path / "f.csv", "--months", 3], capsys)
+        assert status == 0 and "reference 2022-04-01 to 2023-03-31" in stdout
+
+    def test_compatible_mode(self, tmp_path, capsys):
+        out = tmp_path / "peer.csv"
+        status, stdout, _ = run([SAMPLES, *REFERENCE, "--out", out, "--compatible", "cs-demand-model"], capsys)
+        assert status == 0 and "cs-demand-model conventions" in stdout
+        first = [r for r in rows(out) if r["date"] == "2023-04-30"]
+        assert sum(float(r["count"]) for r in first) == pytest.approx(346.990, abs=1e-3)
+
+    def test_scenario_options(self, tmp_path, capsys):
+        base, fewer = tmp_path / "base.csv", tmp_path / "fewer.csv"
+        run([SAMPLES, *REFERENCE, "--out", base, "--months", 12], capsys)
+        status, _, _ = run([SAMPLES, *REFERENCE, "--out", fewer, "--months", 12,
+                            "--scale-entrants", "all:all", "0.5",
+                            "--scale-rate", "10-16:residential", "out", "1.2",
+                            "--add-rate", "16-18+:residential", "16-18+:supported", "0.001"], capsys)
+        assert status == 0
+
+        def total(path):
+            return sum(float(r["count"]) for r in rows(path) if r["date"] == "2024-03-31")
+
+        assert total(fewer) < total(base)
+
+    def test_costs_drivers_and_template(self, tmp_path, capsys, recalculated):
+        status, stdout, _ = run([SAMPLES, *REFERENCE, "--out", tmp_path / "f.csv", "--months", 12,
+                                 "--weekly-cost", "fostering=650", "residential=3000", "U4=700",
+                                 "--inflation", "0.03", "--costs-out", tmp_path / "costs.csv",
+                                 "--drivers-out", tmp_path / "drivers.csv",
+                                 "--template", tmp_path / "mine.xlsx"], capsys)
+        assert status == 0
+        costs = rows(tmp_path / "costs.csv")
+        assert len(costs) == 12 * 4 and float(costs[0]["cost"]) > 0
+        drivers = rows(tmp_path / "drivers.csv")
+        ref = [r for r in drivers if r["period_start"] == "2022-04-01" and r["placement"] == "fostering"]
+        assert 650 <= float(ref[0]["average_weekly_cost"]) <= 700  # U4 weeks at £700
+        assert float(ref[0]["weeks_of_care"]) > 0 and float(ref[0]["average_stay_days"]) > 0
+        book = openpyxl.load_workbook(tmp_path / "mine.xlsx")
+        assert book["Model"]["C2"].value.date().isoformat() == "2023-03-31"
+        report, _ = recalculated(tmp_path / "mine.xlsx")
+        assert report.errors == {}
+        total = sum(float(r["count"]) for r in rows(tmp_path / "f.csv") if r["date"] == "2024-03-31")
+        assert report.named("ChildrenYearOne") == pytest.approx(total, rel=1e-8)
+
+
+class TestBadInput:
+    def test_missing_column_is_one_line(self, tmp_path, capsys):
+        write_year(tmp_path, 2023, [hd(1, "01/01/2010")], ["1,01/05/2022,U4"], episodes="CHILD,DECOM,PLACE")
+        status, _, err = run([tmp_path, "--out", tmp_path / "f.csv"], capsys)
+        assert status == 2
+        assert err.count("\n") == 1 and "missing column DEC" in err
+
+    def test_bad_rows_reported_and_left_out(self, tmp_path, capsys):
+        write_year(tmp_path, 2023, [hd(c, "01/01/2010") for c in (1, 2, 3)],
+                   [ep(1, "01/05/2022", "U4", dec="01/04/2022"), ep(2, "31/02/2022", "U4"),
+                    ep(3, "01/05/2022", "U4"), ep(4, "01/05/2022", "U4")])
+        status, _, err = run([tmp_path, "--out", tmp_path / "f.csv", "--months", 2], capsys)
+        assert status == 0
+        assert "4 episode rows read, 3 left out" in err
+        assert "DEC is before DECOM" in err and "2023/episodes.csv:2" in err
+        assert "no date of birth" in err and "DECOM is not a dd/mm/YYYY date" in err
+
+    def test_strict_fails_in_one_line(self, tmp_path, capsys):
+        write_year(tmp_path, 2023, [hd(1, "01/01/2010")], [ep(1, "01/05/2022", "U4", dec="01/04/2022")])
+        status, _, err = run([tmp_path, "--out", tmp_path / "f.csv", "--strict"], capsys)
+        assert status == 2 and err.count("\n") == 1
+        assert "line 2: DEC is before DECOM" in err
+
+    @pytest.mark.parametrize(
+        "extra, message",
+        [
+            (["--reference-end", "2024-03-31"], "reference_end: is after the end of the data"),
+            (["--scale-rate", "teens:all", "out", "2"], '"teens" is not an age band'),
+            (["--scale-entrants", "all:all", "lots"], "is not a number"),
+            (["--weekly-cost", "fostering"], "write KEY=VALUE"),
+            (["--costs-out", "c.csv"], "--costs-out needs --weekly-cost"),
+            (["--months", "0"], "--months must be between"),
+        ],
+    )
+    def test_option_errors_are_one_line(self, tmp_path, capsys, extra, message):
+        status, _, err = run([SAMPLES, "--out", tmp_path / "f.csv", *extra], capsys)
+        assert status == 2 and message in err and err.count("\n") == 1
+
+
+def test_formula_injection_guard():
+    assert safe_text("=1+1") == "'=1+1"
+    assert safe_text("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_text("-2+A1") == "'-2+A1" and safe_text("+cmd") == "'+cmd"
+    assert safe_text(-2.5) == -2.5 and safe_text("-2.5") == "-2.5"  # numbers stay numbers
+    assert safe_text("16-18+") == "16-18+"

@@ -1,0 +1,132 @@
+"""The compiled evaluator: agrees with LibreOffice, with the `formulas` engine, and with itself
+when many input sets are evaluated in one vector pass."""
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from xlfuncs.engine import WorkbookError
+from xlfuncs.engine.recalc import Workbook
+from xlfuncs.xlsx.package import open_package
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import council_model  # noqa: E402
+
+from tests.fixtures import make_functions_workbook  # noqa: E402
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool) and not isinstance(b, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+@pytest.fixture(scope="module")
+def functions_workbook(tmp_path_factory):
+    return make_functions_workbook.build(tmp_path_factory.mktemp("fx") / "standard_functions.xlsx")
+
+
+def _contents(path):
+    sheet = openpyxl.load_workbook(path)["Data"]
+    return [[getattr(c.value, "text", c.value) for c in row] for row in sheet.iter_rows()]
+
+
+def test_committed_fixture_is_current(functions_workbook):
+    assert _contents(FIXTURES / "standard_functions.xlsx") == _contents(functions_workbook)
+
+
+def test_every_standard_function_agrees_with_libreoffice(functions_workbook, libreoffice_values, recalculated):
+    report, mine = recalculated(functions_workbook)
+    assert report.engine == "compiled"
+    theirs = libreoffice_values(functions_workbook)
+    compared = 0
+    for row in mine["Data"].iter_rows():
+        for cell in row:
+            other = theirs["Data"][cell.coordinate].value
+            assert _same(cell.value, other), f"{cell.coordinate}: {cell.value!r} vs LibreOffice {other!r}"
+            compared += 1
+    assert compared > 500
+
+
+def test_compiled_and_formulas_engines_agree(tmp_path):
+    model = council_model.build(tmp_path / "model.xlsx", councils=12)
+    compiled, _ = Workbook(model, engine="compiled").calculate()
+    reference, _ = Workbook(model, engine="formulas").calculate()
+    compared = 0
+    for sheet, cells in reference.items():
+        for ref, value in cells.items():
+            if ref in compiled.get(sheet, {}):
+                assert _same(compiled[sheet][ref], value), f"{sheet}!{ref}: {compiled[sheet][ref]!r} vs {value!r}"
+                compared += 1
+    assert compared > 300
+
+
+def test_vector_pass_equals_one_input_set_at_a_time(tmp_path):
+    model = council_model.build(tmp_path / "model.xlsx", councils=15)
+    book = Workbook(model, engine="compiled").compiled
+    rng = np.random.default_rng(3)
+    growth = rng.uniform(-0.05, 0.1, 9)
+    discount = np.r_[rng.uniform(0.01, 0.05, 8), -1.0]  # the last set divides by zero in NPV
+    vals, _ = book.evaluate({("Assumptions", 1, 2): growth, ("Assumptions", 3, 2): discount}, scenarios=9)
+    for s in range(9):
+        single, _ = book.evaluate({("Assumptions", 1, 2): float(growth[s]), ("Assumptions", 3, 2): float(discount[s])})
+        for key, value in single.items():
+            vector = vals[key]
+            got = vector[s] if isinstance(vector, np.ndarray) else vector
+            assert _same(got, value) or got is value, f"set {s} {key}: {got!r} vs {value!r}"
+
+
+def test_circular_reference_is_refused_naming_a_cell(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "=B1+1"
+    workbook.active["B1"] = "=A1*2"
+    workbook.active["C1"] = "=A1+1"  # downstream of the cycle, not part of it
+    path = tmp_path / "circular.xlsx"
+    workbook.save(path)
+    with pytest.raises(WorkbookError, match=r"circular reference through Sheet!A1, Sheet!B1; xlfuncs"):
+        Workbook(path, engine="compiled")
+
+
+def test_unknown_function_falls_back_to_the_formulas_engine(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = 2
+    workbook.active["A2"] = "=FACT(A1+2)"
+    path = tmp_path / "fact.xlsx"
+    workbook.save(path)
+    book = Workbook(path)
+    assert book.engine == "formulas"
+    assert "FACT" in book.fallback_reason
+    values, _ = book.calculate()
+    assert values["Sheet"]["A2"] == 24
+
+
+def test_package_lists_sheets(functions_workbook):
+    assert list(open_package(functions_workbook).sheets) == ["Data"]
+
+
+def test_sheet_level_names_shadow_workbook_names(tmp_path):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "North"
+    second = workbook.create_sheet("South")
+    first["A1"], second["A1"] = 10, 20
+    workbook.defined_names["Rate"] = DefinedName("Rate", attr_text="North!$A$1")
+    second.defined_names["Rate"] = DefinedName("Rate", attr_text="South!$A$1")
+    first["B1"] = "=Rate*2"
+    second["B1"] = "=Rate*2"
+    path = tmp_path / "names.xlsx"
+    workbook.save(path)
+    values, _ = Workbook(path, engine="compiled").calculate()
+    assert (values["North"]["B1"], values["South"]["B1"]) == (20, 40)
+    # The formulas package reads workbook-level names only: refused, not silently wrong.
+    with pytest.raises(WorkbookError, match="the name RATE is defined for sheet South only"):
+        Workbook(path, engine="formulas")

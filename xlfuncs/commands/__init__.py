@@ -1,1 +1,0 @@
-"""Sub-commands of the ``xlfuncs`` command line, one module each (see :mod:`xlfuncs.cli`)."""

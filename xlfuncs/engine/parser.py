@@ -1,0 +1,258 @@
+"""Excel formula text to a small syntax tree, for the compiled evaluator.
+
+Tokens come from openpyxl's tokenizer; a precedence-climbing parser follows Excel's operator
+precedence (reference ``:``, negation, ``%``, ``^``, ``*`` ``/``, ``+`` ``-``, ``&``,
+comparisons; note that ``-2^2`` is 4 in Excel). What the parser does not know raises
+:class:`Unsupported`, and the workbook is then recalculated by the ``formulas`` engine instead.
+
+Nodes are tuples: ``("num", x)``, ``("str", s)``, ``("bool", b)``, ``("err", code)``,
+``("ref", sheet, r1, c1, r2, c2, relative)``, ``("name", NAME)``, ``("neg", x)``, ``("pct", x)``,
+``("op", op, left, right)``, ``("call", NAME, args)``, ``("array", rows)``, ``("missing",)``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from xlfuncs.xlsx.cells import col_index
+
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+
+_BINARY = {
+    "=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1,
+    "&": 2,
+    "+": 3, "-": 3,
+    "*": 4, "/": 4,
+    "^": 5,
+}
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$", re.I)
+_COLS = re.compile(r"^\$?([A-Z]{1,3}):\$?([A-Z]{1,3})$", re.I)
+_ROWS = re.compile(r"^\$?(\d+):\$?(\d+)$")
+
+
+class Unsupported(Exception):
+    """A formula the compiled evaluator does not handle."""
+
+
+def _split_sheet(text: str, sheet: str) -> tuple[str, str]:
+    if "!" not in text:
+        return sheet, text
+    where, _, address = text.rpartition("!")
+    if where.startswith("'") and where.endswith("'"):
+        where = where[1:-1].replace("''", "'")
+    if "[" in where:
+        raise Unsupported(f"external reference {text}")
+    return where, address
+
+
+ABSOLUTE = (False, False, False, False)
+
+
+def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
+    """``A1``, ``$A$1:B9``, ``Sheet!A:A``, ``'My sheet'!A1`` or a defined name.
+
+    With an anchor cell (``row``, ``col``), the parts without ``$`` are stored as offsets from
+    it and flagged in ``relative`` (row1, col1, row2, col2), so formulas copied down a column
+    share one syntax tree; without one, every part is absolute.
+    """
+    where, address = _split_sheet(text, sheet)
+    first, colon, last = address.partition(":")
+    one = _CELL.match(first)
+    if one and (not colon or _CELL.match(last)):
+        two = _CELL.match(last) if colon else one
+        anchored = row > 0
+        corners = []
+        flags = []
+        for match, part in ((one, first), (two, last or first)):
+            c_rel = anchored and not part.startswith("$")
+            r_rel = anchored and "$" not in part.lstrip("$")
+            r, c = int(match.group(2)), col_index(match.group(1).upper())
+            corners += [r - row if r_rel else r, c - col if c_rel else c]
+            flags += [r_rel, c_rel]
+        if not anchored:
+            r1, c1, r2, c2 = corners
+            return ("ref", where, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), ABSOLUTE)
+        return ("ref", where, *corners, tuple(flags))
+    cols = _COLS.match(address)
+    if cols:
+        c1, c2 = col_index(cols.group(1).upper()), col_index(cols.group(2).upper())
+        return ("ref", where, 1, min(c1, c2), MAX_ROW, max(c1, c2), ABSOLUTE)
+    rows = _ROWS.match(address)
+    if rows:
+        r1, r2 = int(rows.group(1)), int(rows.group(2))
+        return ("ref", where, min(r1, r2), 1, max(r1, r2), MAX_COL, ABSOLUTE)
+    if "!" in text or not re.match(r"^[A-Za-z_\\][A-Za-z0-9_.\\]*$", address):
+        raise Unsupported(f"reference {text}")
+    return ("name", address.upper())
+
+
+def _function_name(token: str) -> str:
+    name = token[:-1].upper()
+    for prefix in ("_XLFN._XLWS.", "_XLFN.", "_XLWS."):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name
+
+
+class _Parser:
+    def __init__(self, formula: str, sheet: str, row: int = 0, col: int = 0):
+        from openpyxl.formula import Tokenizer
+        from openpyxl.formula.tokenizer import TokenizerError
+
+        try:
+            tokens = Tokenizer("=" + formula if not formula.startswith("=") else formula).items
+        except TokenizerError as exc:
+            raise Unsupported(str(exc)) from None
+        self.tokens = [t for t in tokens if t.type != "WHITE-SPACE"]
+        self.pos = 0
+        self.sheet = sheet
+        self.row = row
+        self.col = col
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self):
+        token = self.peek()
+        if token is None:
+            raise Unsupported("formula ends early")
+        self.pos += 1
+        return token
+
+    def parse(self):
+        node = self.expression(0)
+        if self.peek() is not None:
+            raise Unsupported(f"unexpected {self.peek().value!r}")
+        return node
+
+    def expression(self, min_level: int):
+        left = self.unary()
+        while True:
+            token = self.peek()
+            if token is None or token.type != "OPERATOR-INFIX" or token.value not in _BINARY:
+                if token is not None and token.type == "OPERATOR-INFIX":
+                    raise Unsupported(f"operator {token.value}")
+                return left
+            level = _BINARY[token.value]
+            if level < min_level:
+                return left
+            self.take()
+            # ^ is left-associative in Excel (2^3^2 is 64), like the others.
+            right = self.expression(level + 1)
+            left = ("op", token.value, left, right)
+
+    def unary(self):
+        token = self.peek()
+        if token is not None and token.type == "OPERATOR-PREFIX":
+            self.take()
+            operand = self.unary()
+            return ("neg", operand) if token.value == "-" else operand
+        node = self.primary()
+        while self.peek() is not None and self.peek().type == "OPERATOR-POSTFIX":
+            self.take()
+            node = ("pct", node)
+        return node
+
+    def primary(self):
+        token = self.take()
+        kind, sub = token.type, token.subtype
+        if kind == "OPERAND":
+            if sub == "NUMBER":
+                return ("num", float(token.value))
+            if sub == "TEXT":
+                return ("str", token.value[1:-1].replace('""', '"'))
+            if sub == "LOGICAL":
+                return ("bool", token.value.upper() == "TRUE")
+            if sub == "ERROR":
+                return ("err", token.value.upper())
+            if sub == "RANGE":
+                return parse_reference(token.value, self.sheet, self.row, self.col)
+            raise Unsupported(f"operand {token.value}")
+        if kind == "PAREN" and sub == "OPEN":
+            node = self.expression(0)
+            close = self.take()
+            if close.type != "PAREN":
+                raise Unsupported("unbalanced parentheses")
+            return node
+        if kind == "FUNC" and sub == "OPEN":
+            return self.call(_function_name(token.value))
+        if kind == "ARRAY" and sub == "OPEN":
+            return self.array()
+        raise Unsupported(f"token {token.value!r}")
+
+    def call(self, name: str):
+        args = []
+        token = self.peek()
+        if token is not None and token.type == "FUNC" and token.subtype == "CLOSE":
+            self.take()
+            return ("call", name, args)
+        while True:
+            token = self.peek()
+            if token is not None and (token.type == "SEP" or (token.type == "FUNC" and token.subtype == "CLOSE")):
+                args.append(("missing",))
+            else:
+                args.append(self.expression(0))
+            token = self.take()
+            if token.type == "FUNC" and token.subtype == "CLOSE":
+                return ("call", name, args)
+            if token.type != "SEP" or token.subtype != "ARG":
+                raise Unsupported(f"unexpected {token.value!r} in {name}")
+
+    def array(self):
+        rows, row = [], []
+        while True:
+            token = self.take()
+            if token.type == "ARRAY" and token.subtype == "CLOSE":
+                rows.append(row)
+                break
+            if token.type == "SEP":
+                if token.subtype == "ROW":
+                    rows.append(row)
+                    row = []
+                continue
+            if token.type == "OPERATOR-PREFIX" and token.value == "-":
+                value = self.take()
+                row.append(("num", -float(value.value)))
+                continue
+            if token.type != "OPERAND" or token.subtype == "RANGE":
+                raise Unsupported("array constant")
+            self.pos -= 1
+            row.append(self.primary())
+        if len({len(r) for r in rows}) != 1:
+            raise Unsupported("ragged array constant")
+        return ("array", tuple(tuple(r) for r in rows))
+
+
+@lru_cache(maxsize=65_536)
+def parse(formula: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
+    """The syntax tree of ``formula`` (without or with its leading ``=``) on ``sheet``;
+    with the formula's own cell (``row``, ``col``), relative references are offsets from it."""
+    return _Parser(formula, sheet, row, col).parse()
+
+
+_SHAPE_TOKEN = re.compile(
+    r'"(?:[^"]|"")*"'  # a string literal: kept as it is
+    r"|'(?:[^']|'')*'"  # a quoted sheet name: kept as it is
+    r"|(?<![A-Za-z0-9_.])(\$?)([A-Z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(])"
+)
+
+
+def shape_key(formula: str, row: int, col: int) -> str:
+    """``formula`` with each relative cell reference written as an offset from its own cell:
+    the same for every copy of a formula filled down a column or across a row.
+
+    >>> shape_key("=A2*$B$1+Data!C2", 2, 4) == shape_key("=A3*$B$1+Data!C3", 3, 4)
+    True
+    """
+
+    def rewrite(match: re.Match) -> str:
+        if match.group(2) is None:
+            return match.group(0)
+        c_abs, letters, r_abs, digits = match.groups()
+        c = col_index(letters)
+        r = int(digits)
+        return f"\x01{'$' + str(c) if c_abs else c - col},{'$' + str(r) if r_abs else r - row}\x02"
+
+    return _SHAPE_TOKEN.sub(rewrite, formula)

@@ -1,0 +1,153 @@
+"""Setting up Excel to call xlfuncs.
+
+Classic route (Windows desktop Excel): an xlwings *custom add-in* (``xlfuncs.xlam``, made from
+the add-in template that xlwings ships) into which the xlfuncs functions are imported, installed
+in Excel's XLSTART folder, plus a config naming ``xlfuncs.excel.xlwings_udfs`` in ``UDF_MODULES`` and the
+Python interpreter to run. The functions live in the add-in, so workbooks stay macro-free
+``.xlsx`` (the plain xlwings add-in would import them into each workbook, which must then be
+``.xlsm``); Excel stores calls to them as links to the add-in's path, which
+``xlfuncs check --fix`` and the headless engine read back as plain names.
+
+Office.js route (xlwings Lite: Windows, Mac, Excel on the web; no VBA): nothing to install on
+the machine; the Lite editor's requirements and ``main.py`` import the functions
+(:data:`LITE_REQUIREMENTS`, :data:`LITE_MAIN`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+UDF_MODULE = "xlfuncs.excel.xlwings_udfs"
+
+LITE_REQUIREMENTS = "xlfuncs\n"
+LITE_MAIN = "from xlfuncs.excel.xlwings_udfs import *  # noqa: F401,F403 - every xlfuncs function\n"
+
+
+#: The custom add-in template inside xlwings keeps its VBA project name, so its user config is
+#: ``~/.myaddin/myaddin.conf``; the plain xlwings config is written too.
+ADDIN_PROJECT = "myaddin"
+ADDIN_FILE = "xlfuncs.xlam"
+
+
+def config_path() -> Path:
+    """The xlwings user config: ``~/.xlwings/xlwings.conf``."""
+    return Path.home() / ".xlwings" / "xlwings.conf"
+
+
+def addin_config_path() -> Path:
+    """The custom add-in's user config: ``~/.myaddin/myaddin.conf``."""
+    return Path.home() / f".{ADDIN_PROJECT}" / f"{ADDIN_PROJECT}.conf"
+
+
+def addin_template() -> Path:
+    """xlwings' custom add-in template (an .xlam with its VBA; no ribbon)."""
+    import xlwings
+
+    path = Path(xlwings.__file__).with_name("quickstart_addin.xlam")
+    if not path.exists():
+        raise FileNotFoundError(f"this xlwings ({xlwings.__version__}) ships no custom add-in template")
+    return path
+
+
+def build_addin(folder: Path | None = None) -> Path:
+    """Copy the custom add-in template to ``folder/xlfuncs.xlam`` (default ``~/.xlfuncs``)."""
+    folder = folder or Path.home() / ".xlfuncs"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ADDIN_FILE
+    shutil.copyfile(addin_template(), target)
+    return target
+
+
+def _parse(text: str) -> list[tuple[str, str]]:
+    entries = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        key, _, value = line.partition(",")
+        entries.append((key.strip().strip('"'), value.strip().strip('"')))
+    return entries
+
+
+def merged_config(existing: str, interpreter: str) -> str:
+    """The xlwings config with xlfuncs added, keeping every other setting and UDF module.
+
+    >>> print(merged_config('"UDF_MODULES","mytools"\\n', "C:/py/python.exe"), end="")
+    "UDF_MODULES","mytools;xlfuncs.excel.xlwings_udfs"
+    "INTERPRETER_WIN","C:/py/python.exe"
+    """
+    entries = dict(_parse(existing))
+    modules = [m for m in entries.get("UDF_MODULES", "").split(";") if m]
+    if UDF_MODULE not in modules:
+        modules.append(UDF_MODULE)
+    entries["UDF_MODULES"] = ";".join(modules)
+    entries["INTERPRETER_WIN"] = interpreter
+    return "".join(f'"{key}","{value}"\n' for key, value in entries.items())
+
+
+def write_config(path: Path | None = None, interpreter: str | None = None) -> Path:
+    """Add xlfuncs to an xlwings-style config file, keeping what else it holds."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = merged_config(existing, interpreter or sys.executable)
+    temp = path.with_suffix(".conf.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+    return path
+
+
+def classic_supported() -> tuple[bool, str]:
+    """Whether classic (VBA/COM) UDFs can run here, and why not."""
+    if sys.platform != "win32":
+        return False, (
+            "classic xlwings functions need desktop Excel on Windows (they run through COM and "
+            "VBA). On Mac, Excel on the web, or a machine where macros are blocked, use xlwings "
+            "Lite instead: see `xlfuncs addin lite`."
+        )
+    try:
+        import pythoncom  # noqa: F401
+    except ImportError:
+        return False, "pywin32 is missing: install it with `pip install pywin32`, then run this again"
+    return True, ""
+
+
+class AddinError(RuntimeError):
+    """Excel refused a step of the add-in set-up; the message says what to change."""
+
+
+def import_functions(addin: Path) -> None:
+    """Have Excel import the xlfuncs functions into the custom add-in's VBA project.
+
+    Runs the add-in's own ``ImportPythonUDFsToAddin`` macro through xlwings, then saves it.
+    Excel must trust access to the VBA project object model for this one step.
+    """
+    import xlwings as xw
+
+    app = xw.App(visible=False, add_book=False)
+    try:
+        book = app.books.open(str(addin))
+        try:
+            book.macro("ImportPythonUDFsToAddin")()
+        except Exception as exc:  # noqa: BLE001 - COM errors vary; the remedy is the same
+            raise AddinError(
+                "Excel would not let xlfuncs import its functions into the add-in "
+                f"({exc}). In Excel: File > Options > Trust Center > Trust Center Settings > "
+                "Macro Settings, tick 'Trust access to the VBA project object model', then run "
+                "`xlfuncs addin install` again (you can untick it afterwards)."
+            ) from None
+        book.save()
+        book.close()
+    finally:
+        app.quit()
+
+
+def install_addin(addin: Path) -> None:
+    """Run xlwings' installer for the custom add-in (copies it into Excel's XLSTART)."""
+    command = shutil.which("xlwings")
+    base = [command] if command else [sys.executable, "-m", "xlwings.cli"]
+    subprocess.run([*base, "addin", "install", "--file", str(addin)], check=True)

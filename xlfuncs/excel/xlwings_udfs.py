@@ -1,0 +1,104 @@
+"""Excel custom functions through xlwings, generated from the registry.
+
+Two runtimes read this module:
+
+* classic xlwings on Windows desktop Excel: ``UDF_MODULES = "xlfuncs.excel.xlwings_udfs"`` in the xlwings
+  config, with the xlwings add-in (``xlfuncs addin install`` sets both up);
+* xlwings Lite (Office.js custom functions) on Windows, Mac and Excel on the web: add
+  ``xlfuncs`` to the Lite requirements and ``from xlfuncs.excel.xlwings_udfs import *`` in ``main.py``.
+
+Each function is declared once in :mod:`xlfuncs.excel.registry`; this module only wraps it with
+xlwings' ``func`` / ``arg`` / ``ret`` decorators. Failures show as well as each runtime can:
+Office.js turns a raised exception into #VALUE! with the message on hover; classic xlwings
+cannot return an error cell (xlwings#776), so there the cell shows the message as text
+beginning with the error value, e.g. ``#DIV/0! UNIT_COST: count: the count of children is zero``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import xlwings as xw
+
+from xlfuncs.excel.coercion import UpstreamError
+from xlfuncs.excel.registry import ExcelError, ExcelFunction, functions
+
+#: Office.js runtimes (xlwings Lite runs under Pyodide, xlwings Server sets this variable).
+OFFICE_JS = sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+
+CATEGORY = "xlfuncs"
+
+
+def _failure(code: str, message: str) -> str:
+    if OFFICE_JS:
+        raise ValueError(message)
+    return message if message.startswith(code) else f"{code} {message}"
+
+
+def _excel_value(spec: ExcelFunction, result: Any) -> Any:
+    if spec.returns == "array":
+        return result.tolist()
+    return result
+
+
+def make_udf(
+    spec: ExcelFunction,
+    func: Callable[..., Any] = xw.func,
+    arg: Callable[..., Any] = xw.arg,
+    ret: Callable[..., Any] = xw.ret,
+) -> Callable[..., Any]:
+    """Wrap one registry entry as an xlwings custom function named after it."""
+
+    def udf(*raw_args: Any) -> Any:
+        # Excel passes omitted trailing optional arguments as None; trim them so defaults apply.
+        args = list(raw_args)
+        while args and args[-1] is None and len(args) > _required_count(spec):
+            args.pop()
+        try:
+            return _excel_value(spec, spec(*args))
+        except ExcelError as exc:
+            return _failure(exc.code, f"{exc.code} {exc.message}")
+        except UpstreamError as exc:
+            return _failure(exc.code, f"{exc.code} {spec.name}: an argument holds {exc.code}")
+        except Exception as exc:  # noqa: BLE001 - a UDF must never raise into Excel
+            return _failure("#VALUE!", f"#VALUE! {spec.name}: unexpected failure: {exc}")
+
+    parameters = [
+        inspect.Parameter(
+            a.name,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None if a.optional else inspect.Parameter.empty,
+        )
+        for a in spec.args
+    ]
+    udf.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    udf.__name__ = udf.__qualname__ = spec.name
+    udf.__doc__ = spec.description
+    udf.__module__ = __name__
+    udf.__wrapped_spec__ = spec  # type: ignore[attr-defined]
+
+    decorated = udf
+    for a in reversed(spec.args):
+        decorated = arg(a.name, doc=a.doc)(decorated)
+    # Arrays come back as nested lists: Excel 365 spills them; older Excel needs a CSE range.
+    decorated = ret()(decorated)
+    return func(category=CATEGORY)(decorated)
+
+
+def _required_count(spec: ExcelFunction) -> int:
+    return sum(not a.optional for a in spec.args)
+
+
+def _expose() -> list[str]:
+    names = []
+    for name, spec in functions().items():
+        globals()[name] = make_udf(spec)
+        names.append(name)
+    return names
+
+
+__all__ = _expose()

@@ -1,0 +1,275 @@
+"""Writing computed values into a copy of a workbook as Excel's cached values.
+
+openpyxl cannot store a cached value beside a formula, and ``formulas`` writes values only.
+Here the input package is copied part by part; in each worksheet part every formula cell gets
+a ``<v>`` holding its value (with ``t="str"``, ``"b"`` or ``"e"`` as Excel saves them), and the
+cells of an array formula's range are filled. Everything else (styles, charts, names, data
+validation) is copied byte for byte. The output appears atomically: it is written to a
+temporary file beside the target and renamed only when complete.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from xlfuncs.xlsx import zipwrite
+from xlfuncs.xlsx.cells import col_letters as column_letters
+from xlfuncs.xlsx.cells import parse_cell as split_cell
+from xlfuncs.xlsx.package import NS_MAIN, Package, WorkbookError, parse_xml
+
+_C = f"{{{NS_MAIN}}}c"
+_F = f"{{{NS_MAIN}}}f"
+_V = f"{{{NS_MAIN}}}v"
+_IS = f"{{{NS_MAIN}}}is"
+_ROW = f"{{{NS_MAIN}}}row"
+_SHEETDATA = f"{{{NS_MAIN}}}sheetData"
+
+ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
+def cells_of(ref: str) -> list[str]:
+    """Every cell of a range like ``B2:C4``, row by row."""
+    first, _, last = ref.replace("$", "").partition(":")
+    r1, c1 = split_cell(first)
+    r2, c2 = split_cell(last or first)
+    return [f"{column_letters(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def _set_value(cell: etree._Element, value: Any) -> None:
+    for child in cell.findall(_V) + cell.findall(_IS):
+        cell.remove(child)
+    kind, text = encode_value(value)
+    if kind is None:
+        cell.attrib.pop("t", None)
+    else:
+        cell.set("t", kind)
+    v = etree.SubElement(cell, _V)
+    v.text = text
+    # <v> must follow <f>; SubElement appended it last, before any extLst is rare enough to fix.
+    ext = cell.find(f"{{{NS_MAIN}}}extLst")
+    if ext is not None:
+        cell.remove(ext)
+        cell.append(ext)
+
+
+def encode_value(value: Any) -> tuple[str | None, str]:
+    """The ``t`` attribute and ``<v>`` text Excel uses for a cached value."""
+    if value is None:
+        return None, "0"  # a formula pointing at a blank shows 0 in Excel
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, str):
+        if value in ERROR_VALUES:
+            return "e", value
+        return "str", value
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            return "e", "#NUM!"
+        if number.is_integer() and abs(number) < 1e15:
+            return None, str(int(number))
+        return None, repr(number)
+    return "str", str(value)
+
+
+def _set_constant(cell: etree._Element, value: Any) -> None:
+    """Replace a typed-in value (an input of a batch row)."""
+    for child in list(cell):
+        cell.remove(child)
+    if isinstance(value, str):
+        cell.set("t", "inlineStr")
+        inline = etree.SubElement(cell, _IS)
+        etree.SubElement(inline, f"{{{NS_MAIN}}}t").text = value
+        return
+    if value is None:
+        cell.attrib.pop("t", None)
+        return
+    kind, text = encode_value(value)
+    if kind is None:
+        cell.attrib.pop("t", None)
+    else:
+        cell.set("t", kind)
+    etree.SubElement(cell, _V).text = text
+
+
+def _cell_element(sheet_data, rows: dict, ref: str) -> etree._Element:
+    """The ``<c>`` of ``ref``, created in order (with its ``<row>``) if the sheet lacks it."""
+    row_number, col = split_cell(ref)
+    row = rows.get(row_number)
+    if row is None:
+        row = etree.Element(_ROW, r=str(row_number))
+        later = [r for n, r in rows.items() if n > row_number]
+        if later:
+            min(later, key=lambda r: int(r.get("r"))).addprevious(row)
+        else:
+            sheet_data.append(row)
+        rows[row_number] = row
+    cell = next((c for c in row.iter(_C) if c.get("r") == ref), None)
+    if cell is None:
+        cell = etree.Element(_C, r=ref)
+        after = [c for c in row.iter(_C) if split_cell(c.get("r"))[1] > col]
+        if after:
+            after[0].addprevious(cell)
+        else:
+            row.append(cell)
+        row.attrib.pop("spans", None)  # spans are optional hints; drop a stale one
+    return cell
+
+
+def _patch_sheet(root: etree._Element, values: Mapping[str, Any], inputs: Mapping[str, Any] | None = None) -> int:
+    """Fill cached values of formula cells and array ranges, and replace the typed-in values
+    named in ``inputs``; returns cells written."""
+    sheet_data = root.find(_SHEETDATA)
+    if sheet_data is None:
+        return 0
+    rows = {int(r.get("r")): r for r in sheet_data.iter(_ROW) if r.get("r")}
+    written = 0
+    for ref, value in (inputs or {}).items():
+        _set_constant(_cell_element(sheet_data, rows, ref), value)
+    array_cells: list[str] = []
+    for cell in sheet_data.iter(_C):
+        formula = cell.find(_F)
+        if formula is None:
+            continue
+        ref = cell.get("r")
+        if formula.get("t") == "array" and formula.get("ref"):
+            array_cells.extend(c for c in cells_of(formula.get("ref")) if c != ref)
+        if ref in values:
+            _set_value(cell, values[ref])
+            written += 1
+    for ref in array_cells:
+        if ref not in values:
+            continue
+        _set_value(_cell_element(sheet_data, rows, ref), values[ref])
+        written += 1
+    return written
+
+
+class PreparedPackage:
+    """A package whose unchanging parts are patched and compressed once, for writing many
+    copies that differ only in the sheets named ``varying`` (one workbook per council)."""
+
+    def __init__(self, package: Package, values: Mapping[str, Mapping[str, Any]], varying: set[str]):
+        self.package = package
+        varying_upper = {t.upper() for t in varying}
+        upper = {k.upper(): v for k, v in values.items()}
+        self.varying_parts = {part: title for title, part in package.sheets.items() if title.upper() in varying_upper}
+        self.members: list[tuple[str, zipwrite.Member | None]] = []
+        self.fixed_cells = 0
+        sheets = {part: title for title, part in package.sheets.items()}
+        with zipfile.ZipFile(package.path) as source:
+            for info in source.infolist():
+                name = info.filename
+                if name in self.varying_parts:
+                    self.members.append((name, None))
+                    continue
+                data = source.read(name)
+                if name in sheets and sheets[name].upper() in upper:
+                    root = parse_xml(data, name)
+                    self.fixed_cells += _patch_sheet(root, upper[sheets[name].upper()])
+                    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                elif name == "xl/workbook.xml":
+                    data = _keep_cached_values_on_open(data)
+                self.members.append((name, zipwrite.compress(name, data)))
+            self.varying_xml = {part: source.read(part) for part in self.varying_parts}
+
+    def write(
+        self,
+        values: Mapping[str, Mapping[str, Any]],
+        out_path: str | Path,
+        inputs: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> int:
+        """Write one copy with ``values`` in the varying sheets and ``inputs[sheet][A1]``
+        typed in; returns cells written."""
+        out_path = Path(out_path)
+        upper = {k.upper(): v for k, v in values.items()}
+        typed = {k.upper(): v for k, v in (inputs or {}).items()}
+        written = self.fixed_cells
+        members = []
+        for name, member in self.members:
+            if member is None:
+                root = parse_xml(self.varying_xml[name], name)
+                title = self.varying_parts[name].upper()
+                written += _patch_sheet(root, upper.get(title, {}), typed.get(title))
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                member = zipwrite.compress(name, data)
+            members.append(member)
+        handle, temp_name = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".xlsx.part", dir=out_path.parent)
+        try:
+            # Written whole to a temporary name, then renamed: a stopped run leaves no
+            # half-written workbook. (No fsync per council: a batch resumes instead.)
+            with os.fdopen(handle, "wb") as out:
+                zipwrite.write_zip(out, members)
+            os.replace(temp_name, out_path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        return written
+
+
+def write_cached_values(
+    package: Package,
+    values: Mapping[str, Mapping[str, Any]],
+    out_path: str | Path,
+    inputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> int:
+    """Copy ``package`` to ``out_path`` with cached values; ``values[SHEET][A1]``, and the
+    typed-in values ``inputs[SHEET][A1]`` replaced.
+
+    Sheet titles are matched case-insensitively (the engine upper-cases them).
+    Returns the number of cells written.
+    """
+    typed = {k.upper(): v for k, v in (inputs or {}).items()}
+    out_path = Path(out_path)
+    by_part = {}
+    upper = {k.upper(): v for k, v in values.items()}
+    for title, part in package.sheets.items():
+        if title.upper() in upper or title.upper() in typed:
+            by_part[part] = (upper.get(title.upper(), {}), typed.get(title.upper()))
+    written = 0
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".xlsx.part", dir=out_path.parent)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(package.path) as source, zipfile.ZipFile(
+            temp_name, "w", compression=zipfile.ZIP_DEFLATED
+        ) as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename in by_part:
+                    root = parse_xml(data, info.filename)
+                    written += _patch_sheet(root, *by_part[info.filename])
+                    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                elif info.filename == "xl/workbook.xml":
+                    data = _keep_cached_values_on_open(data)
+                target.writestr(info, data)
+        with open(temp_name, "rb+") as done:
+            os.fsync(done.fileno())
+        os.replace(temp_name, out_path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _keep_cached_values_on_open(data: bytes) -> bytes:
+    """Drop ``fullCalcOnLoad`` so Excel shows the values just computed when it opens the file."""
+    root = parse_xml(data, "xl/workbook.xml")
+    calc = root.find(f"{{{NS_MAIN}}}calcPr")
+    if calc is None or calc.get("fullCalcOnLoad") is None:
+        return data
+    del calc.attrib["fullCalcOnLoad"]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def refuse_overwrite(source: Path, target: Path) -> None:
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        raise WorkbookError(f"{target}: refusing to overwrite the input workbook")
