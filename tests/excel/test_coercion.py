@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from xlfuncs.excel import coercion
+from xlfuncs.excel.errors import DIV0
 from xlfuncs.methods.errors import NotANumberError, ShapeError
 
 
@@ -22,10 +23,14 @@ class TestToScalar:
         assert caught.value.argument == "annual_spend"
         assert str(caught.value).startswith("annual_spend:")
 
-    def test_error_text_propagates(self):
+    def test_error_value_propagates(self):
         with pytest.raises(coercion.UpstreamError) as caught:
-            coercion.to_scalar("#DIV/0!", "x")
+            coercion.to_scalar(DIV0, "x")
         assert caught.value.code == "#DIV/0!"
+
+    def test_text_that_reads_like_an_error_is_text(self):
+        with pytest.raises(NotANumberError, match='the text "#DIV/0!"'):
+            coercion.to_scalar("#DIV/0!", "x")
 
 
 class TestToVector:

@@ -12,6 +12,7 @@ import pytest
 
 from xlfuncs.data import dfe as dfe_data
 from xlfuncs.engine import Workbook, recalculate
+from xlfuncs.excel.errors import NA
 from xlfuncs.methods import spend_variation as sv
 from xlfuncs.templates import WORKBOOKS_DIR, build_bytes, templates
 
@@ -168,7 +169,7 @@ class TestSelector:
     def test_unknown_code(self, book):
         values, _ = book.calculate({("Summary", "B3"): "E99999999"})
         assert values["Summary"]["B5"] == "Code not found"
-        assert values["Summary"]["B9"] == "#N/A"
+        assert values["Summary"]["B9"] is NA
 
 
 @pytest.mark.libreoffice

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 
 from xlfuncs.engine.recalc import Workbook, _formula_cells, _plain
-from xlfuncs.xlsx.cells import col_letters, parse_cell
+from xlfuncs.excel.errors import is_error
 from xlfuncs.xlsx.package import WorkbookError
-from xlfuncs.xlsx.writer import ERROR_VALUES, PreparedPackage, refuse_overwrite, write_cached_values
+from xlfuncs.xlsx.refs import col_letters, parse_cell
+from xlfuncs.xlsx.writer import PreparedPackage, refuse_overwrite, write_cached_values
 
 KEY_COLUMNS = ("council", "la_code", "new_la_code", "code", "scenario", "id")
 #: One line of JSON per finished row, appended once its workbook is in place: how a run resumes.
@@ -236,14 +237,14 @@ def _error_cells(values, formula_cells, evaluations) -> dict[str, str]:
         found = dict(evaluations.constant_errors(formula_cells))
         for sheet, ref, vector, index in evaluations.current_varying():
             value = _plain(vector[index])
-            if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells:
+            if is_error(value) and (sheet, ref) in formula_cells:
                 found[f"{sheet}!{ref}"] = value
         return found
     return {
         f"{sheet}!{ref}": value
         for sheet, cells in values.items()
         for ref, value in cells.items()
-        if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells
+        if is_error(value) and (sheet, ref) in formula_cells
     }
 
 
@@ -274,7 +275,7 @@ class _Scenarios:
                 f"{sheet}!{ref}": value
                 for sheet, cells in self.constant.items()
                 for ref, value in cells.items()
-                if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells
+                if is_error(value) and (sheet, ref) in formula_cells
             }
         return self._constant_errors
 

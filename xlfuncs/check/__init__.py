@@ -27,18 +27,12 @@ from xlfuncs.check.counts import find_small_counts
 from xlfuncs.check.findings import KINDS, CheckReport, Finding
 from xlfuncs.check.personal import find_personal
 from xlfuncs.xlsx.package import Package, read_package
+from xlfuncs.xlsx.refs import col_index
 
 __all__ = ["KINDS", "CheckReport", "Finding", "check_workbook", "fix_workbook"]
 
 _SINGLE_CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 _EMBEDDED = re.compile(r"^xl/embeddings/", re.IGNORECASE)
-
-
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def named_single_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
@@ -48,7 +42,7 @@ def named_single_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
         match = _SINGLE_CELL.match(text.strip())
         if match:
             sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
-            out.setdefault(sheet, set()).add((int(match.group(4)), _col(match.group(3))))
+            out.setdefault(sheet, set()).add((int(match.group(4)), col_index(match.group(3))))
     return out
 
 

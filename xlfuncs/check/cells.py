@@ -10,11 +10,12 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
 from xlfuncs.xlsx.package import NS_MAIN, Package, iter_cells, parse_xml
+from xlfuncs.xlsx.refs import col_index
+from xlfuncs.xlsx.shared_strings import read_shared_strings
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
@@ -46,29 +47,6 @@ class Cell:
         return self.value is None or (isinstance(self.value, str) and not self.value.strip())
 
 
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def shared_strings(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
-    part = "xl/sharedStrings.xml"
-    if part not in names:
-        return []
-    strings = []
-    si, t, rph = (f"{{{NS_MAIN}}}{x}" for x in ("si", "t", "rPh"))
-    with archive.open(part) as stream:
-        for _event, item in etree.iterparse(
-            stream, events=("end",), tag=si, resolve_entities=False, no_network=True
-        ):
-            texts = [e.text or "" for e in item.iter(t) if e.getparent().tag != rph]
-            strings.append("".join(texts))
-            item.clear()
-    return strings
-
-
 def number_formats(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
     """The number format of each cell style (``s`` attribute) in order."""
     part = "xl/styles.xml"
@@ -93,7 +71,7 @@ def read_cells(package: Package) -> dict[str, dict[tuple[int, int], Cell]]:
     out: dict[str, dict[tuple[int, int], Cell]] = {}
     names = set(package.members)
     with zipfile.ZipFile(package.path) as archive:
-        strings = shared_strings(archive, names)
+        strings = read_shared_strings(archive, names)
         formats = number_formats(archive, names)
         for title, part in package.sheets.items():
             cells: dict[tuple[int, int], Cell] = {}
@@ -103,7 +81,7 @@ def read_cells(package: Package) -> dict[str, dict[tuple[int, int], Cell]]:
                     match = _REF.match(record.ref)
                     if not match:
                         continue
-                    row, col = int(match.group(2)), _col(match.group(1))
+                    row, col = int(match.group(2)), col_index(match.group(1))
                     fmt = formats[record.style] if record.style < len(formats) else "General"
                     formula = record.formula
                     if record.formula_type == "shared" and record.shared_index is not None:

@@ -22,10 +22,8 @@ The output appears atomically and never overwrites the input.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from lxml import etree
 
 from xlfuncs.check import CheckReport, check_package
 from xlfuncs.engine.names import plain_names
+from xlfuncs.xlsx.atomic import atomic_path
 from xlfuncs.xlsx.package import (
     NS_MAIN,
     NS_PKG_REL,
@@ -312,10 +311,7 @@ def fix_workbook(source: str | Path, target: str | Path) -> FixResult:
     before = check_package(package)
     plan = _Plan(package, before)
     sheet_titles = {part: title for title, part in package.sheets.items()}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".xlsx.part", dir=target.parent)
-    os.close(handle)
-    try:
+    with atomic_path(target) as temp:
         with zipfile.ZipFile(source) as src:
             infos = [i for i in src.infolist() if i.filename not in plan.removed]
             # relationships first: the parts that point at dropped ones need their ids
@@ -338,12 +334,6 @@ def fix_workbook(source: str | Path, target: str | Path) -> FixResult:
                     else:
                         data = src.read(info)
                     out.writestr(info, data)
-        with open(temp, "rb+") as done:
-            os.fsync(done.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     result = FixResult(source, target, before=before)
     result.actions = _describe(plan, package, before)
     result.after = check_package(read_package(target))

@@ -35,11 +35,12 @@ from xlfuncs.engine.values import (
     to_number,
     to_text,
 )
-from xlfuncs.excel.coercion import UpstreamError
-from xlfuncs.excel.registry import ExcelError, ExcelFunction, functions
+from xlfuncs.excel.errors import UpstreamError, failure
+from xlfuncs.excel.registry import ExcelFunction, functions
 from xlfuncs.methods.errors import InputError
-from xlfuncs.xlsx.cells import BookCells, _ErrorText, col_letters, read_cells
+from xlfuncs.xlsx.cells import BookCells, read_cells
 from xlfuncs.xlsx.package import Package
+from xlfuncs.xlsx.refs import col_letters
 
 Key = tuple[str, int, int]
 
@@ -242,7 +243,7 @@ class CompiledWorkbook:
         for title, sheet in self.cells.sheets.items():
             max_row = max_col = 1
             for (r, c), v in sheet.values.items():
-                self.constants[(title, r, c)] = ERRORS.get(v, VALUE) if isinstance(v, _ErrorText) else v
+                self.constants[(title, r, c)] = v
                 max_row, max_col = max(max_row, r), max(max_col, c)
             for (r, c) in sheet.formulas:
                 max_row, max_col = max(max_row, r), max(max_col, c)
@@ -635,15 +636,13 @@ def _fill(node: Node, result: Any, r1: int, c1: int, r2: int, c2: int):
 
 
 def _raw(v: Any) -> Any:
-    """An engine value in the shape xlwings sends: None blanks, lists for ranges, codes for errors."""
+    """An engine value as the registry takes it: None blanks, lists for ranges, typed errors."""
     if isinstance(v, _OneCell):
         v = v.value()
     if isinstance(v, Rng):
         if v.cells.size == 1:
             return _raw(v.cells.flat[0])
         return [[_raw(x) for x in row] for row in v.cells]
-    if type(v) is XlErr:
-        return v.code
     if isinstance(v, np.ndarray):
         raise NeedsScalar
     return v
@@ -662,16 +661,11 @@ def _registry_call(spec: ExcelFunction, args: list[Callable], array: bool):
             return _registry_vector(spec, values)
         try:
             result = spec(*raw)
-        except ExcelError as exc:
-            if env.label and env.label not in env.messages:
-                env.messages[env.label] = f"{exc.code} {exc.message}"
-            return ERRORS.get(exc.code, VALUE)
-        except UpstreamError as exc:
-            return ERRORS.get(exc.code, VALUE)
         except Exception as exc:  # noqa: BLE001 - a cell holds an error, never crashes the model
+            error = failure(spec.name, exc)
             if env.label and env.label not in env.messages:
-                env.messages[env.label] = f"#VALUE! {spec.name}: unexpected failure: {exc}"
-            return VALUE
+                env.messages[env.label] = error.text
+            return error.value
         if spec.returns == "array":
             cells = np.asarray(result, dtype=object)
             return Rng(cells) if array else float(cells.flat[0])

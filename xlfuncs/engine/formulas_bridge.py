@@ -14,8 +14,8 @@ import schedula as sh
 from formulas.functions import Array, wrap_func
 from formulas.tokens.operand import Error, XlError
 
-from xlfuncs.excel.coercion import UpstreamError
-from xlfuncs.excel.registry import ExcelError, ExcelFunction, functions
+from xlfuncs.excel.errors import ERRORS, ExcelError, failure
+from xlfuncs.excel.registry import ExcelFunction, functions
 
 #: The cell being evaluated, set by the model around each formula call.
 current_cell: contextvars.ContextVar[str | None] = contextvars.ContextVar("cell", default=None)
@@ -26,7 +26,8 @@ messages: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar
 
 
 def _to_python(value: Any) -> Any:
-    """Cells from the engine into the shapes xlwings sends: None for blanks, lists for ranges."""
+    """Cells from the engine as the registry takes them: None for blanks, lists for ranges,
+    typed error values."""
     if isinstance(value, np.ndarray):
         if value.size == 1 and value.ndim <= 2:
             return _cell(value.reshape(-1)[0])
@@ -42,18 +43,18 @@ def _cell(value: Any) -> Any:
     if value is sh.EMPTY or (isinstance(value, str) and value == OMITTED):
         return None
     if isinstance(value, XlError):
-        raise UpstreamError(str(value))
+        return ERRORS.get(str(value), ERRORS["#VALUE!"])
     if isinstance(value, np.generic):
         return value.item()
     return value
 
 
-def _error(code: str, message: str) -> np.ndarray:
+def _error(error: ExcelError) -> np.ndarray:
     log = messages.get()
     cell = current_cell.get()
     if log is not None and cell is not None and cell not in log:
-        log[cell] = message
-    return np.asarray([[Error.errors[code]]], object)
+        log[cell] = error.text
+    return np.asarray([[Error.errors.get(error.code, Error.errors["#VALUE!"])]], object)
 
 
 def engine_function(spec: ExcelFunction):
@@ -61,14 +62,11 @@ def engine_function(spec: ExcelFunction):
 
     def evaluate(*args: Any) -> Any:
         try:
-            raw = [_to_python(a) for a in args]
-            result = spec(*raw)
-        except UpstreamError as exc:
-            return _error(exc.code, f"{exc.code} {spec.name}: an argument holds {exc.code}")
+            result = spec(*[_to_python(a) for a in args])
         except ExcelError as exc:
-            return _error(exc.code, f"{exc.code} {exc.message}")
+            return _error(exc)
         except Exception as exc:  # noqa: BLE001 - a cell must hold an error, not crash the model
-            return _error("#VALUE!", f"#VALUE! {spec.name}: unexpected failure: {exc}")
+            return _error(failure(spec.name, exc))
         if spec.returns == "array":
             return np.asarray(result, dtype=object).view(Array)
         return result

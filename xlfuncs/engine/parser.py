@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from xlfuncs.xlsx.cells import col_index
+from xlfuncs.xlsx.refs import col_index
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384

@@ -25,9 +25,10 @@ import numpy as np
 
 from xlfuncs.engine import formulas_bridge as engine_functions
 from xlfuncs.engine.cycles import refuse_cycles
-from xlfuncs.xlsx.cells import col_letters, parse_cell
+from xlfuncs.excel.errors import error_value, is_error
 from xlfuncs.xlsx.package import Package, WorkbookError, open_package
-from xlfuncs.xlsx.writer import ERROR_VALUES, cells_of, refuse_overwrite, write_cached_values
+from xlfuncs.xlsx.refs import cells_of, col_letters, parse_cell
+from xlfuncs.xlsx.writer import refuse_overwrite, write_cached_values
 
 _KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
@@ -35,11 +36,7 @@ ENGINES = ("auto", "compiled", "formulas")
 
 
 def _plain(value: Any) -> Any:
-    """An engine value as a plain Python value, errors as their text."""
-    from xlfuncs.engine.values import XlErr
-
-    if type(value) is XlErr:
-        return value.code
+    """An engine value as a plain Python value (error values stay typed)."""
     if isinstance(value, np.generic):
         return value.item()
     return value
@@ -277,7 +274,7 @@ class FormulasModel:
             if item is sh.EMPTY:
                 return None
             if isinstance(item, XlError):
-                return str(item)
+                return error_value(str(item))
             return item.item() if isinstance(item, np.generic) else item
 
         titles = {title.upper(): title for title in self.package.sheets}
@@ -330,12 +327,12 @@ def recalculate(source: str | Path, target: str | Path, engine: str = "auto") ->
     followers = _array_followers(book)
     for sheet, cells in values.items():
         for ref, value in cells.items():
-            if isinstance(value, str) and value in ERROR_VALUES and (sheet, ref) in formula_cells:
+            if is_error(value) and (sheet, ref) in formula_cells:
                 label = f"{sheet}!{ref}"
                 anchor = followers.get((sheet, ref))
                 if anchor is not None and f"{sheet}!{anchor}" in messages:
                     continue  # the array formula's first cell already says why
-                report.errors[label] = messages.get(label, value)
+                report.errors[label] = messages.get(label, value.code)
     report.seconds = time.perf_counter() - started
     return report
 

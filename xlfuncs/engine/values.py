@@ -1,6 +1,6 @@
 """Excel's values and its rules for converting between them (the compiled evaluator's core).
 
-A cell holds a float, a str, a bool, ``None`` (blank) or an :class:`XlErr`. Ranges are
+A cell holds a float, a str, a bool, ``None`` (blank) or an :class:`ErrorValue`. Ranges are
 :class:`Rng` objects holding a 2-D object array of such values.
 """
 
@@ -11,24 +11,13 @@ from typing import Any
 
 import numpy as np
 
+from xlfuncs.excel.errors import DIV0, ERRORS, NA, NAME, NUM, REF, VALUE, ErrorValue
 
-class XlErr:
-    """An Excel error value; one instance per code, so ``is`` compares them."""
-
-    __slots__ = ("code",)
-
-    def __init__(self, code: str):
-        self.code = code
-
-    def __repr__(self) -> str:
-        return self.code
-
-    def __str__(self) -> str:
-        return self.code
+__all__ = ["DIV0", "ERRORS", "NA", "NAME", "NUM", "REF", "VALUE", "ErrorValue", "XlErr"]
 
 
-ERRORS = {code: XlErr(code) for code in ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")}
-VALUE, DIV0, NUM, NA, REF, NAME = (ERRORS[c] for c in ("#VALUE!", "#DIV/0!", "#NUM!", "#N/A", "#REF!", "#NAME?"))
+#: The engine's name for Excel's typed error values (one list, in :mod:`xlfuncs.excel.errors`).
+XlErr = ErrorValue
 
 
 class NeedsScalar(Exception):

@@ -15,11 +15,12 @@ the machine; the Lite editor's requirements and ``main.py`` import the functions
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from xlfuncs.xlsx.atomic import write_text
 
 UDF_MODULE = "xlfuncs.excel.xlwings_udfs"
 
@@ -92,12 +93,8 @@ def merged_config(existing: str, interpreter: str) -> str:
 def write_config(path: Path | None = None, interpreter: str | None = None) -> Path:
     """Add xlfuncs to an xlwings-style config file, keeping what else it holds."""
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    text = merged_config(existing, interpreter or sys.executable)
-    temp = path.with_suffix(".conf.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    write_text(path, merged_config(existing, interpreter or sys.executable))
     return path
 
 

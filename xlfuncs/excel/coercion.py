@@ -24,23 +24,17 @@ from typing import Any
 
 import numpy as np
 
+from xlfuncs.excel.errors import ERRORS, ErrorValue, UpstreamError
 from xlfuncs.methods.errors import NotANumberError, ShapeError
+
+__all__ = ["ERROR_TEXTS", "MAX_CELLS", "UpstreamError", "to_flag", "to_matrix", "to_scalar", "to_text", "to_vector"]
 
 #: Upper bound on cells in one range argument: keeps work bounded for any input.
 MAX_CELLS = 1_048_576
 
-#: Excel error values as text, as xlwings may pass them through from error cells.
-ERROR_TEXTS = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
-)
-
-
-class UpstreamError(Exception):
-    """An argument already holds an Excel error value: it propagates unchanged, as in Excel."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+#: Excel error values as text: how some hosts deliver an error cell (see the xlwings adapter).
+#: Coercion itself only ever sees typed :class:`ErrorValue` objects for error cells.
+ERROR_TEXTS = frozenset(ERRORS)
 
 
 def _describe(value: Any) -> str:
@@ -56,10 +50,10 @@ def _describe(value: Any) -> str:
 
 def _number_from_scalar(value: Any, name: str) -> float:
     """A single cell given where a number is expected."""
+    if type(value) is ErrorValue:
+        raise UpstreamError(value.code)
     if isinstance(value, str):
         text = value.strip()
-        if text in ERROR_TEXTS:
-            raise UpstreamError(text)
         try:
             # Excel converts numeric text given directly to a function (=SQRT("4") is 2).
             return float(text.replace(",", ""))
@@ -103,9 +97,9 @@ def to_text(value: Any, name: str) -> str | None:
     item = cells.flat[0]
     if item is None:
         return None
+    if type(item) is ErrorValue:
+        raise UpstreamError(item.code)
     if isinstance(item, str):
-        if item.strip() in ERROR_TEXTS:
-            raise UpstreamError(item.strip())
         return item.strip()
     if isinstance(item, bool | np.bool_):
         raise NotANumberError(name, f"expected text, got {_describe(item)}")
@@ -122,10 +116,10 @@ def to_flag(value: Any, name: str) -> bool:
     item = cells.flat[0]
     if isinstance(item, bool | np.bool_):
         return bool(item)
+    if type(item) is ErrorValue:
+        raise UpstreamError(item.code)
     if isinstance(item, str):
         text = item.strip().upper()
-        if text in ERROR_TEXTS:
-            raise UpstreamError(text)
         if text in ("TRUE", "FALSE"):
             return text == "TRUE"
         raise NotANumberError(name, f"expected TRUE or FALSE, got {_describe(item)}")
@@ -204,8 +198,8 @@ def to_matrix(value: Any, name: str, blanks: str = "strict") -> np.ndarray:
     cells = _as_object_array(value, name)
     out = np.empty(cells.shape, dtype=float)
     for index, item in np.ndenumerate(cells):
-        if isinstance(item, str) and item.strip() in ERROR_TEXTS:
-            raise UpstreamError(item.strip())
+        if type(item) is ErrorValue:
+            raise UpstreamError(item.code)
         number = _cell_number(item)
         if number is None:
             if blanks == "skip" or (blanks in ("zero", "missing") and item is None):

@@ -23,28 +23,15 @@ from typing import Any, Literal
 import numpy as np
 
 from xlfuncs.excel import coercion
-from xlfuncs.methods.errors import (
-    DivisionByZeroError,
-    InputError,
-    NoDataError,
-    NotANumberError,
-    NotFoundError,
-    OutOfDomainError,
-    ShapeError,
+from xlfuncs.excel.errors import (  # noqa: F401  (re-exported: the registry's error names)
+    DEFAULT_ERROR_CODES,
+    ERROR_CODES,
+    ExcelError,
+    UpstreamError,
+    error_code,
+    failure,
 )
-
-#: Error value for each failure class, as Excel's own functions give them.
-DEFAULT_ERROR_CODES: Mapping[type, str] = {
-    NotANumberError: "#VALUE!",
-    OutOfDomainError: "#NUM!",
-    ShapeError: "#N/A",
-    NoDataError: "#DIV/0!",
-    DivisionByZeroError: "#DIV/0!",
-    NotFoundError: "#N/A",
-    InputError: "#VALUE!",
-}
-
-ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+from xlfuncs.methods.errors import NotANumberError, NotFoundError
 
 Kind = Literal["number", "vector", "matrix", "text", "flag"]
 
@@ -124,15 +111,6 @@ def _is_blank(raw: Any) -> bool:
     return False
 
 
-class ExcelError(Exception):
-    """A failure as Excel shows it: an error value and a message naming function and argument."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code} {message}")
-        self.code = code
-        self.message = message
-
-
 @dataclass(frozen=True)
 class ExcelFunction:
     """The Excel face of one pure function."""
@@ -146,12 +124,9 @@ class ExcelFunction:
     errors: Mapping[type, str] = field(default_factory=dict)
     example: str = ""
 
-    def error_code(self, exc: InputError) -> str:
-        for table in (self.errors, DEFAULT_ERROR_CODES):
-            for cls in type(exc).__mro__:
-                if cls in table:
-                    return table[cls]
-        return "#VALUE!"
+    def error_code(self, exc: Exception) -> str:
+        """The error value this function gives for a method's failure."""
+        return failure(self.name, exc, overrides=self.errors).code
 
     def coerce(self, raw_args: tuple[Any, ...]) -> dict[str, Any]:
         """Coerce raw Excel arguments (positional, as typed in the cell) to impl's keywords."""
@@ -167,27 +142,24 @@ class ExcelFunction:
                 raise ExcelError("#VALUE!", f"{self.name}: {arg.name}: is required")
             try:
                 values[arg.name] = arg.coerce(raw, self.name)
-            except InputError as exc:
-                raise ExcelError(self.error_code(exc), f"{self.name}: {exc}") from exc
+            except Exception as exc:  # noqa: BLE001 - every failure becomes one Excel error
+                raise failure(self.name, exc, arg.name, self.errors) from exc
         return values
 
     def __call__(self, *raw_args: Any) -> float | np.ndarray:
         """Evaluate as Excel would: coerce, call the pure function, check the result.
 
         Returns a float for ``scalar`` functions and a 2-D float array for ``array`` ones.
-        Raises :class:`ExcelError` for bad input; :class:`coercion.UpstreamError` when an
-        argument already holds an error value.
+        Every failure, whether of an argument (a blank where a number belongs, an error value
+        already in a cell) or of the method, raises one :class:`ExcelError` whose message
+        names this function and, where there is one, the argument.
         """
         kwargs = self.coerce(raw_args)
         try:
             with np.errstate(all="ignore"):
                 result = self.impl(**kwargs)
-        except InputError as exc:
-            raise ExcelError(self.error_code(exc), f"{self.name}: {exc}") from exc
-        except ZeroDivisionError as exc:
-            raise ExcelError("#DIV/0!", f"{self.name}: division by zero ({exc})") from exc
-        except (OverflowError, FloatingPointError) as exc:
-            raise ExcelError("#NUM!", f"{self.name}: result out of range ({exc})") from exc
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one Excel error
+            raise failure(self.name, exc, overrides=self.errors) from exc
         return self._check_result(result)
 
     def _check_result(self, result: Any) -> float | np.ndarray:

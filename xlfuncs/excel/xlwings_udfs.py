@@ -24,8 +24,8 @@ from typing import Any
 
 import xlwings as xw
 
-from xlfuncs.excel.coercion import UpstreamError
-from xlfuncs.excel.registry import ExcelError, ExcelFunction, functions
+from xlfuncs.excel.errors import ERRORS, ExcelError, failure
+from xlfuncs.excel.registry import ExcelFunction, functions
 
 #: Office.js runtimes (xlwings Lite runs under Pyodide, xlwings Server sets this variable).
 OFFICE_JS = sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
@@ -33,10 +33,20 @@ OFFICE_JS = sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") 
 CATEGORY = "xlfuncs"
 
 
-def _failure(code: str, message: str) -> str:
+def _show(error: ExcelError) -> str:
+    """An Excel error as this host can show it (see the module notes)."""
     if OFFICE_JS:
-        raise ValueError(message)
-    return message if message.startswith(code) else f"{code} {message}"
+        raise ValueError(error.text)
+    return error.text
+
+
+def _typed(value: Any) -> Any:
+    """A cell as xlwings delivers it, with error cells (delivered as their text) typed again."""
+    if isinstance(value, str):
+        return ERRORS.get(value, value)
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return value
 
 
 def _excel_value(spec: ExcelFunction, result: Any) -> Any:
@@ -59,13 +69,11 @@ def make_udf(
         while args and args[-1] is None and len(args) > _required_count(spec):
             args.pop()
         try:
-            return _excel_value(spec, spec(*args))
+            return _excel_value(spec, spec(*[_typed(a) for a in args]))
         except ExcelError as exc:
-            return _failure(exc.code, f"{exc.code} {exc.message}")
-        except UpstreamError as exc:
-            return _failure(exc.code, f"{exc.code} {spec.name}: an argument holds {exc.code}")
+            return _show(exc)
         except Exception as exc:  # noqa: BLE001 - a UDF must never raise into Excel
-            return _failure("#VALUE!", f"#VALUE! {spec.name}: unexpected failure: {exc}")
+            return _show(failure(spec.name, exc))
 
     parameters = [
         inspect.Parameter(

@@ -7,44 +7,21 @@ formulas are translated to each cell, as Excel does when it loads them.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
+from xlfuncs.excel.errors import error_value
 from xlfuncs.xlsx.package import NS_MAIN, Package, parse_xml
+from xlfuncs.xlsx.refs import parse_cell
+from xlfuncs.xlsx.shared_strings import item_text, read_shared_strings
 
 _C = f"{{{NS_MAIN}}}c"
 _F = f"{{{NS_MAIN}}}f"
 _V = f"{{{NS_MAIN}}}v"
 _IS = f"{{{NS_MAIN}}}is"
-_T = f"{{{NS_MAIN}}}t"
-_SI = f"{{{NS_MAIN}}}si"
-_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
-
-
-def col_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index
-
-
-def col_letters(index: int) -> str:
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def parse_cell(ref: str) -> tuple[int, int]:
-    match = _CELL.match(ref)
-    if not match:
-        raise ValueError(ref)
-    return int(match.group(2)), col_index(match.group(1))
 
 
 @dataclass
@@ -64,21 +41,10 @@ class BookCells:
     local_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, NAME) -> text
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
-    part = "xl/sharedStrings.xml"
-    if part not in archive.namelist():
-        return []
-    root = parse_xml(archive.read(part), part)
-    strings = []
-    for si in root.iter(_SI):
-        strings.append("".join(t.text or "" for t in si.iter(_T)))
-    return strings
-
-
 def _value(cell: etree._Element, kind: str | None, strings: list[str]) -> Any:
     if kind == "inlineStr":
         inline = cell.find(_IS)
-        return "".join(t.text or "" for t in inline.iter(_T)) if inline is not None else ""
+        return item_text(inline) if inline is not None else ""
     v = cell.find(_V)
     if v is None or v.text is None:
         return None
@@ -87,13 +53,11 @@ def _value(cell: etree._Element, kind: str | None, strings: list[str]) -> Any:
         return strings[int(text)]
     if kind == "b":
         return text == "1"
-    if kind in ("str", "e"):
-        return text if kind == "str" else _ErrorText(text)
+    if kind == "str":
+        return text
+    if kind == "e":
+        return error_value(text)
     return float(text)
-
-
-class _ErrorText(str):
-    """An error value stored as a constant (t="e")."""
 
 
 def read_cells(package: Package) -> BookCells:
@@ -101,7 +65,7 @@ def read_cells(package: Package) -> BookCells:
 
     sheets: dict[str, SheetCells] = {}
     with zipfile.ZipFile(package.path) as archive:
-        strings = _shared_strings(archive)
+        strings = read_shared_strings(archive)
         workbook = parse_xml(archive.read("xl/workbook.xml"), "xl/workbook.xml")
         names = {}
         local_names = {}

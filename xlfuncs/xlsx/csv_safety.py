@@ -17,10 +17,10 @@ import io
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
+
+from xlfuncs.xlsx.atomic import write_text
 
 #: First characters that make a spreadsheet read a cell as a formula.
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,16 +99,5 @@ def write_safe_csv(
     text = buffer.getvalue()
     if path is None:
         return text
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".csv.part", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
     return None

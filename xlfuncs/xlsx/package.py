@@ -28,6 +28,18 @@ from pathlib import Path
 
 from lxml import etree
 
+from xlfuncs.xlsx.refs import col_index, col_letters
+from xlfuncs.xlsx.shared_strings import item_text
+from xlfuncs.xlsx.xml import (  # noqa: F401  (the package's names, read from here too)
+    DOCTYPE,
+    NS_MAIN,
+    NS_PKG_REL,
+    NS_REL,
+    SAFE_PARSER,
+    WorkbookError,
+    parse_xml,
+)
+
 #: Limits that keep a hostile package from exhausting memory.
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 200
@@ -37,12 +49,8 @@ MAX_MEMBERS = 20_000
 #: such as =SUM(A1:XFD1048576) would otherwise run for hours.
 MAX_REFERENCED_CELLS = 1_048_576
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _CHUNK = 1 << 20
 #: Parts that are binary by design (images, OLE objects, printer settings): not XML.
 _BINARY_SUFFIXES = (
@@ -58,11 +66,6 @@ MACRO_PARTS = re.compile(
     re.IGNORECASE,
 )
 
-SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-
-
-class WorkbookError(Exception):
-    """A workbook that cannot be recalculated, with a message for the user."""
 
 
 @dataclass
@@ -122,15 +125,6 @@ class Package:
         return links
 
 
-def parse_xml(data: bytes, part: str) -> etree._Element:
-    if _DOCTYPE.search(data[:4096]) or _DOCTYPE.search(data):
-        raise WorkbookError(f"{part} declares a DOCTYPE or entities; refusing to read it")
-    try:
-        return etree.fromstring(data, SAFE_PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{part} is not well-formed XML: {exc}") from None
-
-
 def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     folder, name = posixpath.split(part)
     rels_part = posixpath.join(folder, "_rels", name + ".rels")
@@ -168,7 +162,7 @@ def _scan_for_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
         chunk = first
         while chunk:
             window = tail + text(chunk)
-            if _DOCTYPE.search(window):
+            if DOCTYPE.search(window):
                 return True
             tail = window[-16:]
             chunk = member.read(_CHUNK)
@@ -203,7 +197,6 @@ def iter_cells(archive: zipfile.ZipFile, part: str) -> Iterator[CellRecord]:
     The part must already have been scanned for DOCTYPE (see :func:`read_package`).
     """
     c_tag, f_tag, v_tag, is_tag = (f"{{{NS_MAIN}}}{t}" for t in ("c", "f", "v", "is"))
-    t_tag = f"{{{NS_MAIN}}}t"
     with archive.open(part) as stream:
         try:
             for _event, cell in etree.iterparse(
@@ -227,9 +220,7 @@ def iter_cells(archive: zipfile.ZipFile, part: str) -> Iterator[CellRecord]:
                     formula_ref=None if formula is None else formula.get("ref"),
                     shared_index=None if formula is None else formula.get("si"),
                     value=None if value is None else (value.text or ""),
-                    inline=None
-                    if inline is None
-                    else "".join(t.text or "" for t in inline.iter(t_tag)),
+                    inline=None if inline is None else item_text(inline),
                 )
                 # Drop what has been read so memory stays flat on a large sheet.
                 cell.clear(keep_tail=False)
@@ -287,27 +278,12 @@ def external_books(formula: str) -> list[str]:
     return found
 
 
-def _col_number(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _corner(text: str) -> tuple[int | None, int | None]:
     match = _CELL_PARTS.match(text)
     if not match:
         return None, None
     col, row = match.groups()
-    return (int(row) if row else None), (_col_number(col) if col else None)
+    return (int(row) if row else None), (col_index(col) if col else None)
 
 
 def _fixed(a: str, b: str, rows: bool) -> bool:
@@ -514,7 +490,7 @@ def _scan_formulas(archive: zipfile.ZipFile, package: Package) -> None:
         cells = rows * cols * weight
         total += cells
         if largest is None or cells > largest[2]:
-            ref = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
+            ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{r2}"
             if weight > 1:
                 ref += f" copied to {weight:,} cells"
             largest = (where, ref, cells)

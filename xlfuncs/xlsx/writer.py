@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,10 +19,12 @@ from typing import Any
 
 from lxml import etree
 
+from xlfuncs.excel.errors import ErrorValue
 from xlfuncs.xlsx import zipwrite
-from xlfuncs.xlsx.cells import col_letters as column_letters
-from xlfuncs.xlsx.cells import parse_cell as split_cell
+from xlfuncs.xlsx.atomic import atomic_path
 from xlfuncs.xlsx.package import NS_MAIN, Package, WorkbookError, parse_xml
+from xlfuncs.xlsx.refs import cells_of  # noqa: F401  (callers read it from here too)
+from xlfuncs.xlsx.refs import parse_cell as split_cell
 
 _C = f"{{{NS_MAIN}}}c"
 _F = f"{{{NS_MAIN}}}f"
@@ -32,15 +33,6 @@ _IS = f"{{{NS_MAIN}}}is"
 _ROW = f"{{{NS_MAIN}}}row"
 _SHEETDATA = f"{{{NS_MAIN}}}sheetData"
 
-ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
-
-
-def cells_of(ref: str) -> list[str]:
-    """Every cell of a range like ``B2:C4``, row by row."""
-    first, _, last = ref.replace("$", "").partition(":")
-    r1, c1 = split_cell(first)
-    r2, c2 = split_cell(last or first)
-    return [f"{column_letters(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
 def _set_value(cell: etree._Element, value: Any) -> None:
@@ -66,9 +58,9 @@ def encode_value(value: Any) -> tuple[str | None, str]:
         return None, "0"  # a formula pointing at a blank shows 0 in Excel
     if isinstance(value, bool):
         return "b", "1" if value else "0"
+    if type(value) is ErrorValue:
+        return "e", value.code
     if isinstance(value, str):
-        if value in ERROR_VALUES:
-            return "e", value
         return "str", value
     if isinstance(value, int | float):
         number = float(value)
@@ -202,16 +194,9 @@ class PreparedPackage:
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                 member = zipwrite.compress(name, data)
             members.append(member)
-        handle, temp_name = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".xlsx.part", dir=out_path.parent)
-        try:
-            # Written whole to a temporary name, then renamed: a stopped run leaves no
-            # half-written workbook. (No fsync per council: a batch resumes instead.)
-            with os.fdopen(handle, "wb") as out:
-                zipwrite.write_zip(out, members)
-            os.replace(temp_name, out_path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        # No fsync per council: a batch resumes instead.
+        with atomic_path(out_path, durable=False) as temp, open(temp, "wb") as out:
+            zipwrite.write_zip(out, members)
         return written
 
 
@@ -235,10 +220,7 @@ def write_cached_values(
         if title.upper() in upper or title.upper() in typed:
             by_part[part] = (upper.get(title.upper(), {}), typed.get(title.upper()))
     written = 0
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".xlfuncs-", suffix=".xlsx.part", dir=out_path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(out_path) as temp_name:
         with zipfile.ZipFile(package.path) as source, zipfile.ZipFile(
             temp_name, "w", compression=zipfile.ZIP_DEFLATED
         ) as target:
@@ -251,12 +233,6 @@ def write_cached_values(
                 elif info.filename == "xl/workbook.xml":
                     data = _keep_cached_values_on_open(data)
                 target.writestr(info, data)
-        with open(temp_name, "rb+") as done:
-            os.fsync(done.fileno())
-        os.replace(temp_name, out_path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
     return written
 
 
