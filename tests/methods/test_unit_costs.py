@@ -14,7 +14,6 @@ from xlfuncs.methods import unit_costs as uc
 from xlfuncs.methods.errors import (
     DivisionByZeroError,
     InputError,
-    NotFoundError,
     OutOfDomainError,
     ShapeError,
 )
@@ -158,40 +157,6 @@ class TestCareHistoryCost:
         )
         assert value == pytest.approx(64_610.0)
         assert excel("UNIT_COST_HISTORY", [[1200.0], [352.5]], [[1], [4]]) == pytest.approx(2_610.0)
-
-
-class TestUprate:
-    YEARS = [2016, 2017, 2018, 2019, 2020]
-    INDEX = [98.0, 100.0, 102.1, 104.2, 109.4]
-
-    def test_ratio_of_index_values(self):
-        out = uc.uprate(650, 2017, 2020, self.YEARS, self.INDEX)
-        assert float(out) == pytest.approx(650 * 109.4 / 100.0)
-
-    def test_deflate_backwards(self):
-        assert float(uc.uprate(100, 2017, 2016, self.YEARS, self.INDEX)) == pytest.approx(98.0)
-
-    @given(st.sampled_from(YEARS), st.sampled_from(YEARS), money)
-    def test_round_trip(self, a, b, amount):
-        there = uc.uprate(amount, a, b, self.YEARS, self.INDEX)
-        back = uc.uprate(there, b, a, self.YEARS, self.INDEX)
-        assert float(back) == pytest.approx(amount, rel=1e-12, abs=1e-9)
-
-    def test_year_not_in_index(self):
-        with pytest.raises(NotFoundError, match="price_year"):
-            uc.uprate(100, 2010, 2017, self.YEARS, self.INDEX)
-
-    def test_duplicate_year(self):
-        with pytest.raises(OutOfDomainError, match="index_years"):
-            uc.uprate(100, 2017, 2018, [2017, 2017], [1.0, 2.0])
-
-    def test_excel_face(self):
-        years = [[y] for y in self.YEARS]
-        index = [[v] for v in self.INDEX]
-        assert excel("UNIT_COST_UPRATE", 650, 2017, 2020, years, index) == pytest.approx(711.1)
-        with pytest.raises(ExcelError) as err:
-            excel("UNIT_COST_UPRATE", 650, 2009, 2020, years, index)
-        assert err.value.code == "#N/A"
 
 
 @pytest.fixture(scope="module")

@@ -611,7 +611,7 @@ def test_cycle_search_on_the_formulas_engine(tmp_path):
     ignore the edges it adds so that defined names and ranges can be set as inputs."""
     from xlfuncs.engine import formulas_bridge as engine_functions
     from xlfuncs.engine.cycles import circular_cells
-    from xlfuncs.engine.recalc import _model_class
+    from xlfuncs.engine.formulas_bridge import _model_class
 
     engine_functions.install()
     workbook = openpyxl.Workbook()

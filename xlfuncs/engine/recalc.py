@@ -13,7 +13,6 @@ Two engines sit behind :class:`Workbook`:
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from collections.abc import Mapping
@@ -23,14 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from xlfuncs.engine import formulas_bridge as engine_functions
-from xlfuncs.engine.cycles import refuse_cycles
-from xlfuncs.excel.errors import error_value, is_error
+from xlfuncs.engine.formulas_bridge import FormulasModel
+from xlfuncs.excel.errors import is_error
 from xlfuncs.xlsx.package import Package, WorkbookError, open_package
-from xlfuncs.xlsx.refs import cells_of, col_letters, parse_cell
+from xlfuncs.xlsx.refs import col_letters, parse_cell
 from xlfuncs.xlsx.writer import refuse_overwrite, write_cached_values
-
-_KEY = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$")
 
 ENGINES = ("auto", "compiled", "formulas")
 
@@ -154,157 +150,6 @@ class Workbook:
         values: dict[str, dict[str, Any]] = defaultdict(dict)
         for (sheet, r, c), value in vals.items():
             values[sheet][f"{col_letters(c)}{r}"] = _plain(value)
-        return dict(values), messages
-
-
-class _QuietProgress:
-    """Stands in for the tqdm module inside ``formulas.excel``: its bar is noise per workbook."""
-
-    def __init__(self, module):
-        self._module = module
-
-    def tqdm(self, *args, **kwargs):
-        kwargs["disable"] = True
-        return self._module.tqdm(*args, **kwargs)
-
-
-def _model_class():
-    import formulas
-    import formulas.excel as excel
-
-    from xlfuncs.engine.names import mark_omitted, plain_names
-    from xlfuncs.excel.registry import functions
-
-    if not isinstance(excel.tqdm, _QuietProgress):
-        excel.tqdm = _QuietProgress(excel.tqdm)
-
-    class Model(formulas.ExcelModel):
-        """``formulas``' model, reading add-in and Office.js names as plain xlfuncs names and
-        recording which cell each function call belongs to."""
-
-        addin_links: set[int] = set()
-
-        def compile_cell(self, cell, context, references, formula_references):
-            if cell.data_type == "f":
-                text = cell.value if isinstance(cell.value, str) else cell.value.text
-                fixed = mark_omitted(plain_names(text, functions(), self.addin_links), functions())
-                if fixed != text:
-                    if isinstance(cell.value, str):
-                        cell.value = fixed
-                    else:
-                        cell.value.text = fixed
-            # Formulas of constants are evaluated while compiling: say which cell it is.
-            name = f"'[{context['excel']}]{context['sheet']}'!{cell.coordinate}"
-            token = engine_functions.current_cell.set(name)
-            try:
-                return super().compile_cell(cell, context, references, formula_references)
-            finally:
-                engine_functions.current_cell.reset(token)
-
-        def add_cell(self, cell, context, formula_ranges):
-            if cell.func is not None:
-                cell.func = _CellCall(cell.func, cell.output)
-            return super().add_cell(cell, context, formula_ranges)
-
-    return Model
-
-
-class _CellCall:
-    """Wraps a compiled cell so xlfuncs functions know which cell they compute."""
-
-    def __init__(self, func, cell: str):
-        self._func = func
-        self._cell = cell
-
-    def __call__(self, *args, **kwargs):
-        token = engine_functions.current_cell.set(self._cell)
-        try:
-            return self._func(*args, **kwargs)
-        finally:
-            engine_functions.current_cell.reset(token)
-
-    def __getattr__(self, name):
-        return getattr(self._func, name)
-
-
-class FormulasModel:
-    """A workbook in the ``formulas`` engine."""
-
-    def __init__(self, path: Path, package: Package):
-        self.path = path
-        self.package = package
-        engine_functions.install()
-        Model = _model_class()
-        model = Model()
-        model.addin_links = package.addin_links
-        self._load_messages: dict[str, str] = {}
-        token = engine_functions.messages.set(self._load_messages)
-        try:
-            model.loads(str(path)).finish()
-        except WorkbookError:
-            raise
-        except RecursionError:
-            raise WorkbookError(f"{path}: formulas nest too deeply to evaluate") from None
-        except Exception as exc:  # openpyxl or the engine refusing a damaged file
-            raise WorkbookError(f"{path}: cannot read the workbook ({exc})") from None
-        finally:
-            engine_functions.messages.reset(token)
-        refuse_cycles(model, path, package.sheets)
-        self.model = model
-        self.book_key = f"[{path.name.upper()}]"
-
-    def key(self, sheet: str, ref: str) -> str:
-        return f"'{self.book_key}{sheet.upper()}'!{ref.replace('$', '').upper()}"
-
-    def calculate(self, inputs=None):
-        import schedula as sh
-        from formulas.tokens.operand import XlError
-
-        log: dict[str, str] = dict(self._load_messages)
-        token = engine_functions.messages.set(log)
-        engine_inputs = {self.key(sheet, ref): value for (sheet, ref), value in (inputs or {}).items()}
-        try:
-            solution = self.model.calculate(inputs=engine_inputs)
-        except RecursionError:
-            raise WorkbookError(f"{self.path}: formulas nest too deeply to evaluate") from None
-        finally:
-            engine_functions.messages.reset(token)
-
-        def plain(item):
-            if item is sh.EMPTY:
-                return None
-            if isinstance(item, XlError):
-                return error_value(str(item))
-            return item.item() if isinstance(item, np.generic) else item
-
-        titles = {title.upper(): title for title in self.package.sheets}
-        values: dict[str, dict[str, Any]] = defaultdict(dict)
-        singles = []
-        for key, rng in solution.items():
-            match = _KEY.match(key)
-            if not match:
-                continue
-            sheet, ref = match.group("sheet"), match.group("ref").replace("$", "")
-            sheet = titles.get(sheet, sheet)
-            array = np.atleast_2d(np.asarray(getattr(rng, "value", rng), dtype=object))
-            if ":" in ref:
-                refs = cells_of(ref)
-                flat = array.ravel()
-                if flat.size == len(refs):
-                    for cell_ref, item in zip(refs, flat, strict=True):
-                        values[sheet].setdefault(cell_ref, plain(item))
-            else:
-                singles.append((sheet, ref, array.ravel()[0] if array.size else None))
-        for sheet, ref, item in singles:  # a cell's own node wins over ranges that contain it
-            values[sheet][ref] = plain(item)
-        messages = {}
-        for cell, message in log.items():
-            match = _KEY.match(cell)
-            if match:
-                sheet = titles.get(match.group("sheet"), match.group("sheet"))
-                # An array formula's node is its whole range: report it at its first cell.
-                cell = f"{sheet}!{match.group('ref').split(':')[0]}"
-            messages[cell] = message
         return dict(values), messages
 
 

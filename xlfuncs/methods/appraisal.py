@@ -41,11 +41,13 @@ from numpy.typing import ArrayLike
 
 from xlfuncs.methods.errors import (
     DivisionByZeroError,
+    InputError,
     NoDataError,
     NotFoundError,
     OutOfDomainError,
     ShapeError,
 )
+from xlfuncs.methods.uprating import reprice
 
 #: Last year of each band of the Green Book schedule (the final band is open-ended).
 BAND_ENDS = (30, 75, 125, 200, 300)
@@ -594,68 +596,17 @@ def rebase(
     index_years: ArrayLike,
     index_values: ArrayLike,
 ) -> np.ndarray:
-    """An amount in one year's prices restated in another year's prices with a deflator index.
-
-    Parameters
-    ----------
-    amount : array_like
-        The amount in ``price_year`` prices.
-    price_year : array_like
-        The year whose prices ``amount`` is in; must be one of ``index_years``.
-    base_year : array_like
-        The year whose prices to restate it in; must be one of ``index_years``.
-    index_years : array_like
-        The years of the deflator index (e.g. 2016, 2017, ...; financial years by their first
-        or last calendar year, as long as the same convention is used throughout).
-    index_values : array_like
-        The deflator index for each of ``index_years`` (any base, e.g. 2022-23 = 100).
-        Positive.
-
-    Returns
-    -------
-    ndarray
-        ``amount * index[base_year] / index[price_year]``.
-
-    Raises
-    ------
-    ShapeError
-        Index years and values of different lengths.
-    NotFoundError
-        A year not in the index.
-    OutOfDomainError
-        A non-positive index value, or a year listed twice.
-
-    Notes
-    -----
-    HM Treasury Green Book (2022): appraisal is in real terms, with every cost and benefit in
-    the prices of one base year, converted with the GDP deflator. Excel equivalent:
-    ``=A2*INDEX(E:E,MATCH(C2,D:D,0))/INDEX(E:E,MATCH(B2,D:D,0))``.
+    """An amount restated in ``base_year`` prices: :func:`xlfuncs.methods.uprating.reprice`
+    under the Green Book's name for the year all of an appraisal is priced in.
 
     Examples
     --------
     >>> float(rebase(1000, 2017, 2019, [2017, 2018, 2019], [90, 92, 95]))
     1055.5555555555557
     """
-    years = _profile(index_years, "index_years")
-    values = _profile(index_values, "index_values")
-    if years.size != values.size:
-        raise ShapeError(
-            "index_values", f"{values.size} index values against {years.size} index years"
-        )
-    if np.any(values <= 0):
-        raise OutOfDomainError("index_values", "a deflator index must be positive")
-    if np.unique(years).size != years.size:
-        raise OutOfDomainError("index_years", "a year is listed twice")
-    a = np.asarray(amount, dtype=float)
-    if np.any(np.isnan(a)):
-        raise OutOfDomainError("amount", "expected numbers, got NaN")
-
-    def lookup(year: ArrayLike, name: str) -> np.ndarray:
-        wanted = np.asarray(year, dtype=float)
-        hits = wanted[..., None] == years
-        if not np.all(hits.any(axis=-1)):
-            missing = wanted[~hits.any(axis=-1)].ravel()[0]
-            raise NotFoundError(name, f"{missing:g} is not among the index years")
-        return values[hits.argmax(axis=-1)]
-
-    return a * lookup(base_year, "base_year") / lookup(price_year, "price_year")
+    try:
+        return reprice(amount, price_year, base_year, index_years, index_values)
+    except InputError as exc:
+        if exc.argument != "target_year":
+            raise
+        raise type(exc)("base_year", exc.detail) from None

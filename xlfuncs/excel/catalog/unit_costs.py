@@ -1,7 +1,7 @@
 """Excel face of :mod:`xlfuncs.methods.unit_costs` (the UNIT_COST family)."""
 
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
-from xlfuncs.methods import unit_costs
+from xlfuncs.methods import unit_costs, uprating
 
 FAMILY = "Unit costs"
 
@@ -115,7 +115,7 @@ register(
 register(
     ExcelFunction(
         name="UNIT_COST_UPRATE",
-        impl=unit_costs.uprate,
+        impl=uprating.reprice,
         family=FAMILY,
         description=(
             "Re-price an amount from one year's prices to another's with a price index: "

@@ -1,0 +1,65 @@
+"""Excel's Logical functions: IF, IFERROR, IFNA, AND, OR, NOT.
+"""
+
+from __future__ import annotations
+
+from xlfuncs.engine.library.arguments import FUNCTIONS, excel
+from xlfuncs.engine.values import (
+    NA,
+    VALUE,
+    Rng,
+    XlErr,
+    scalar,
+    to_bool,
+)
+
+
+@excel("IF")
+def f_if(condition, when_true=True, when_false=False):
+    test = to_bool(scalar(condition))
+    if type(test) is XlErr:
+        return test
+    chosen = when_true if test else when_false
+    return 0.0 if chosen is None else chosen  # an omitted or blank branch shows 0
+
+
+@excel("IFERROR")
+def f_iferror(value, fallback):
+    v = scalar(value) if isinstance(value, Rng) and value.cells.size == 1 else value
+    return fallback if type(v) is XlErr else v
+
+
+@excel("IFNA")
+def f_ifna(value, fallback):
+    return fallback if value is NA else value
+
+
+def _logic(all_: bool):
+    def apply(*args):
+        found = []
+        for arg in args:
+            items = arg.cells.flat if isinstance(arg, Rng) else [arg]
+            for v in items:
+                if type(v) is XlErr:
+                    return v
+                if v is None or (type(v) is str and isinstance(arg, Rng)):
+                    continue
+                b = to_bool(v)
+                if type(b) is XlErr:
+                    return b
+                found.append(b)
+        if not found:
+            return VALUE
+        return all(found) if all_ else any(found)
+
+    return apply
+
+
+FUNCTIONS["AND"] = _logic(True)
+FUNCTIONS["OR"] = _logic(False)
+
+
+@excel("NOT")
+def f_not(x):
+    b = to_bool(scalar(x))
+    return b if type(b) is XlErr else (not b)

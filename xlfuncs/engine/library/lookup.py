@@ -1,0 +1,151 @@
+"""Excel's Lookup & Reference functions: CHOOSE, ROWS, COLUMNS, MATCH, INDEX, VLOOKUP,
+HLOOKUP, TRANSPOSE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from xlfuncs.engine.library.arguments import FUNCTIONS, excel
+from xlfuncs.engine.library.criteria import criterion_test
+from xlfuncs.engine.values import (
+    NA,
+    VALUE,
+    Rng,
+    XlErr,
+    compare,
+    scalar,
+    to_bool,
+    to_number,
+)
+from xlfuncs.engine.values import (
+    REF as REF_ERROR,
+)
+
+
+@excel("CHOOSE")
+def f_choose(index, *options):
+    i = to_number(scalar(index))
+    if type(i) is XlErr:
+        return i
+    i = int(i)
+    if i < 1 or i > len(options):
+        return VALUE
+    return options[i - 1]
+
+@excel("ROWS")
+def f_rows(rng):
+    return float(rng.shape[0]) if isinstance(rng, Rng) else 1.0
+
+
+@excel("COLUMNS")
+def f_columns(rng):
+    return float(rng.shape[1]) if isinstance(rng, Rng) else 1.0
+
+def _match_position(value: Any, items: list[Any], kind: int) -> int | XlErr:
+    if kind == 0:
+        if type(value) is str and any(ch in value for ch in "*?"):
+            test = criterion_test(value)
+            for i, v in enumerate(items):
+                if test(v):
+                    return i
+            return NA
+        for i, v in enumerate(items):
+            if v is not None and type(v) is not XlErr and compare(v, value) == 0:
+                if (type(v) is str) == (type(value) is str):
+                    return i
+        return NA
+    best = NA
+    for i, v in enumerate(items):
+        if v is None or type(v) is XlErr or (type(v) is str) != (type(value) is str):
+            continue
+        c = compare(v, value)
+        if kind > 0:
+            if c <= 0:
+                best = i
+            else:
+                break
+        else:
+            if c >= 0:
+                best = i
+            else:
+                break
+    return best
+
+
+@excel("MATCH")
+def f_match(value, rng, kind=1.0):
+    value = scalar(value)
+    if type(value) is XlErr:
+        return value
+    if not isinstance(rng, Rng) or (rng.shape[0] > 1 and rng.shape[1] > 1):
+        return NA
+    k = to_number(scalar(kind))
+    if type(k) is XlErr:
+        return k
+    position = _match_position(value, list(rng.cells.ravel()), int(np.sign(k)))
+    return position if type(position) is XlErr else float(position + 1)
+
+
+@excel("INDEX")
+def f_index(rng, row=0.0, column=None):
+    if not isinstance(rng, Rng):
+        return scalar(rng) if row in (0.0, 1.0) else VALUE
+    r = to_number(scalar(row)) if row is not None else 0.0
+    c = to_number(scalar(column)) if column is not None else 0.0
+    if type(r) is XlErr:
+        return r
+    if type(c) is XlErr:
+        return c
+    r, c = int(r), int(c)
+    rows, cols = rng.shape
+    if rows == 1 and column is None:
+        r, c = 1, r  # INDEX(row_range, n) reads along the row
+    if r < 0 or c < 0 or r > rows or c > cols:
+        return REF_ERROR
+    if r == 0 and c == 0:
+        return rng
+    if r == 0:
+        return Rng(rng.cells[:, c - 1 : c])
+    if c == 0:
+        if cols == 1:
+            return rng.cells[r - 1, 0]
+        return Rng(rng.cells[r - 1 : r, :])
+    return rng.cells[r - 1, c - 1]
+
+
+def _lookup(value, table, index, approximate, by_rows: bool):
+    value = scalar(value)
+    if type(value) is XlErr:
+        return value
+    if not isinstance(table, Rng):
+        return NA
+    i = to_number(scalar(index))
+    if type(i) is XlErr:
+        return i
+    i = int(i)
+    cells = table.cells if by_rows else table.cells.T
+    if i < 1:
+        return VALUE
+    if i > cells.shape[1]:
+        return REF_ERROR
+    approx = True if approximate is None else to_bool(scalar(approximate))
+    if type(approx) is XlErr:
+        return approx
+    position = _match_position(value, list(cells[:, 0]), 1 if approx else 0)
+    if type(position) is XlErr:
+        return position
+    return cells[position, i - 1]
+
+
+FUNCTIONS["VLOOKUP"] = lambda v, t, i, a=None: _lookup(v, t, i, a, True)
+FUNCTIONS["HLOOKUP"] = lambda v, t, i, a=None: _lookup(v, t, i, a, False)
+
+
+@excel("TRANSPOSE")
+def f_transpose(rng):
+    if isinstance(rng, Rng):
+        return Rng(rng.cells.T.copy())
+    return rng
