@@ -19,12 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support import libreoffice
-from xlfuncs.batch.runner import run_batch
-from xlfuncs.engine.parser import parse
-from xlfuncs.engine.recalc import Workbook
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the LibreOffice harness is test support code
+
+from tests.support import libreoffice  # noqa: E402
+from xlfuncs.batch.runner import run_batch  # noqa: E402
+from xlfuncs.engine.parser import parse  # noqa: E402
+from xlfuncs.engine.recalc import Workbook  # noqa: E402
+
 TEMPLATE = ROOT / "workbooks" / "spend_variation.xlsx"
 COUNCILS = ROOT / "samples" / "councils.csv"
 

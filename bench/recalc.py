@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the LibreOffice harness is test support code
 import council_model  # noqa: E402
 
-from tests.support import libreoffice
+from tests.support import libreoffice  # noqa: E402
 
 
 def _time(fn, repeat: int) -> float:

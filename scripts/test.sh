@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The test command: installs everything the suite needs, then runs it.
+# The test command: installs everything the suite needs, then lints, type-checks and tests.
 #   bash scripts/test.sh [pytest arguments]
-# Creates .venv (Python 3.11+), installs xlfuncs with its test extras, installs LibreOffice
-# headless and the peer tools' own environments, and runs pytest. "No tests collected" fails.
+# Creates .venv (Python 3.11+), installs xlfuncs with its test and lint extras, installs
+# LibreOffice headless and the peer tools' own environments, runs ruff and mypy over the
+# package, then pytest. Any of them failing fails; "no tests collected" fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -15,6 +16,10 @@ bash scripts/install-libreoffice.sh
 for extra in scripts/install-peers.sh; do
   if [ -f "$extra" ]; then bash "$extra"; fi
 done
+echo "test.sh: ruff" >&2
+.venv/bin/ruff check xlfuncs tests bench scripts
+echo "test.sh: mypy" >&2
+.venv/bin/mypy
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

@@ -4,7 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xlfuncs.excel.docs import functions_markdown, generated_readme
+from xlfuncs.cli.functions import generated_readme
+from xlfuncs.excel.docs import functions_markdown
 from xlfuncs.excel.registry import functions
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -173,7 +173,7 @@ def run_batch(
     if workbooks and isinstance(evaluations, _Scenarios):
         input_sheets = {sheet for sheet, _ in batch.inputs.values()}
         prepared = PreparedPackage(book.package, evaluations.constant, evaluations.varying_sheets | input_sheets)
-    iterator = zip(pending, evaluations, strict=True)
+    iterator: Iterator = zip(pending, evaluations, strict=True)
     if progress is not None:
         iterator = progress(iterator, len(pending))
     log = journal.open("a", encoding="utf-8")
@@ -188,7 +188,7 @@ def run_batch(
                 prepared.write(values, out_dir / f"{stem}.xlsx", typed)
             else:
                 write_cached_values(book.package, values, out_dir / f"{stem}.xlsx", typed)
-        record = {
+        record: dict[str, Any] = {
             "key": keys[index],
             "outputs": {name: values.get(sheet, {}).get(ref) for name, (sheet, ref) in batch.outputs.items()},
             "errors": _error_cells(values, formula_cells, evaluations),

@@ -102,6 +102,7 @@ def _every_council(template: Path, out: Path) -> int:
     from xlfuncs.batch.runner import run_batch
 
     result = run_batch(template, SAMPLES / "councils.csv", out)
+    assert result.summary is not None  # run_batch always writes the summary
     with result.summary.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     rows.sort(key=lambda r: float(r["SpendGap"]), reverse=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xlfuncs.excel.docs import functions_table
+
 NAME = "functions"
 HELP = "List every xlfuncs Excel function with its one-line description."
 
@@ -22,7 +24,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from xlfuncs.excel.docs import functions_markdown, functions_text, generated_readme
+    from xlfuncs.excel.docs import functions_markdown, functions_text
 
     if args.write_docs:
         docs = args.write_docs / "docs" / "functions.md"
@@ -34,3 +36,30 @@ def run(args) -> int:
         return 0
     print(functions_markdown() if args.markdown else functions_text(), end="")
     return 0
+
+
+def templates_list() -> str:
+    from xlfuncs.templates import templates
+
+    lines = []
+    for filename, template in templates().items():
+        lines.append(f"* `workbooks/{filename}`: {template.title}.")
+    return "\n".join(lines) + "\n"
+
+
+def replace_block(text: str, block: str, content: str) -> str:
+    """Replace what stands between ``<!-- block:start -->`` and ``<!-- block:end -->``."""
+    start, end = f"<!-- {block}:start -->", f"<!-- {block}:end -->"
+    head, found, rest = text.partition(start)
+    if not found:
+        raise ValueError(f"no {start} marker")
+    _, found, tail = rest.partition(end)
+    if not found:
+        raise ValueError(f"no {end} marker")
+    return f"{head}{start}\n{content}{end}{tail}"
+
+
+def generated_readme(text: str) -> str:
+    """The README with its generated lists (functions, templates) brought up to date."""
+    text = replace_block(text, "functions", functions_table())
+    return replace_block(text, "templates", templates_list())

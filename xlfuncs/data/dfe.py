@@ -418,7 +418,7 @@ def read_la_csv(
         raise NoDataError(
             "path", f"{path.name} has no rows at geographic level {', '.join(levels)}"
         )
-    frame.index = range(len(frame))
+    frame.index = pd.RangeIndex(len(frame))
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
     frame["year"] = [

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from xlfuncs.xlsx.package import WorkbookError
 
@@ -24,19 +24,21 @@ _CELL_NODE = re.compile(r"^'\[(?P<book>[^\]]+)\](?P<sheet>.+)'!(?P<ref>[A-Z]+\d+
 #: Nodes the engine adds so that a range can be set as an input: not real dependencies.
 _INVERSE = "INV("
 
+_Node = TypeVar("_Node", bound=Hashable)
 
-def strongly_connected(graph: Mapping[Hashable, Iterable[Hashable]]) -> list[list[Hashable]]:
+
+def strongly_connected(graph: Mapping[_Node, Iterable[_Node]]) -> list[list[_Node]]:
     """Strongly connected components of a directed graph that are cycles (two or more nodes,
     or one node with an edge to itself).
 
     >>> strongly_connected({"a": ["b"], "b": ["a", "c"], "c": [], "d": ["d"]})
     [['b', 'a'], ['d']]
     """
-    index: dict[Hashable, int] = {}
-    low: dict[Hashable, int] = {}
-    on_stack: set[Hashable] = set()
-    stack: list[Hashable] = []
-    cycles: list[list[Hashable]] = []
+    index: dict[_Node, int] = {}
+    low: dict[_Node, int] = {}
+    on_stack: set[_Node] = set()
+    stack: list[_Node] = []
+    cycles: list[list[_Node]] = []
     counter = 0
     for root in graph:
         if root in index:
@@ -79,7 +81,7 @@ def strongly_connected(graph: Mapping[Hashable, Iterable[Hashable]]) -> list[lis
     return cycles
 
 
-def dependency_graph(model: Any) -> dict[Hashable, list[Hashable]]:
+def dependency_graph(model: Any) -> dict[str, list[str]]:
     """The engine's graph of cells, ranges, names and formulas, without the edges it adds so
     that a range or a defined name can be set as an input (they point back at the cells the
     range or name is read from, and would look like cycles)."""
@@ -96,7 +98,7 @@ def dependency_graph(model: Any) -> dict[Hashable, list[Hashable]]:
             inputs, outputs = attrs.get("inputs") or [], attrs.get("outputs") or []
             if len(inputs) == 1 and set(outputs) <= set(nodes.get(inputs[0], {}).get("inv-data", ())):
                 inverse.add(node)
-    graph: dict[Hashable, list[Hashable]] = {}
+    graph: dict[str, list[str]] = {}
     for node, targets in model.dsp.dmap.succ.items():
         if not isinstance(node, str) or node in inverse:
             continue

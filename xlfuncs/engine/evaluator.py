@@ -35,9 +35,8 @@ from xlfuncs.engine.values import (
     to_number,
     to_text,
 )
-from xlfuncs.excel.errors import UpstreamError, failure
+from xlfuncs.excel.errors import failure
 from xlfuncs.excel.registry import ExcelFunction, functions
-from xlfuncs.methods.errors import InputError
 from xlfuncs.xlsx.cells import BookCells, read_cells
 from xlfuncs.xlsx.package import Package
 from xlfuncs.xlsx.refs import col_letters
@@ -150,12 +149,12 @@ def scalar_op(op: str, a: Any, b: Any) -> Any:
         c = compare(a, b)
         return c if type(c) is XlErr else _COMPARE_OPS[op](c)
     if op == "&":
-        x, y = to_text(a), to_text(b)
-        if type(x) is XlErr:
-            return x
-        if type(y) is XlErr:
-            return y
-        return x + y
+        left, right = to_text(a), to_text(b)
+        if type(left) is XlErr:
+            return left
+        if type(right) is XlErr:
+            return right
+        return left + right
     x, y = to_number(a), to_number(b)
     if type(x) is XlErr:
         return x
@@ -273,10 +272,10 @@ class CompiledWorkbook:
                 shape = (title, bounds is not None, shape_key(text, r, c))
                 compiled = shapes.get(shape)
                 if compiled is None:
-                    templates: set[tuple] = set()
+                    found: set[tuple] = set()
                     ast = parse(text, title, r, c)
-                    fn = self._compile(ast, title, templates, array=bounds is not None)
-                    compiled = shapes[shape] = (fn, tuple(templates))
+                    fn = self._compile(ast, title, found, array=bounds is not None)
+                    compiled = shapes[shape] = (fn, tuple(found))
                 fn, templates = compiled
                 index = len(self.nodes)
                 self.nodes.append(Node(title, r, c, bounds, fn, f"{title}!{col_letters(c)}{r}"))
@@ -688,7 +687,7 @@ def _registry_vector(spec: ExcelFunction, values: list[Any]) -> np.ndarray:
             continue
         try:
             kwargs[arg.name] = arg.coerce(_raw(value), spec.name)
-        except (InputError, UpstreamError):
+        except Exception:  # noqa: BLE001 - the per-input-set path reports it exactly
             raise NeedsScalar from None
     try:
         with np.errstate(all="ignore"):

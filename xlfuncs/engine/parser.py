@@ -66,6 +66,7 @@ def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
         corners = []
         flags = []
         for match, part in ((one, first), (two, last or first)):
+            assert match is not None  # both parts matched _CELL in the test above
             c_rel = anchored and not part.startswith("$")
             r_rel = anchored and "$" not in part.lstrip("$")
             r, c = int(match.group(2)), col_index(match.group(1).upper())
@@ -183,7 +184,7 @@ class _Parser:
         raise Unsupported(f"token {token.value!r}")
 
     def call(self, name: str):
-        args = []
+        args: list[tuple] = []
         token = self.peek()
         if token is not None and token.type == "FUNC" and token.subtype == "CLOSE":
             self.take()

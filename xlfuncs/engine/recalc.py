@@ -144,6 +144,7 @@ class Workbook:
         ``inputs`` maps (sheet, A1) to a value that replaces the cell's own.
         """
         if self.compiled is None:
+            assert self._formulas is not None  # __init__ loads it whenever compiled is None
             return self._formulas.calculate(inputs)
         keyed = {(sheet, *parse_cell(ref)): value for (sheet, ref), value in (inputs or {}).items()}
         vals, messages = self.compiled.evaluate(keyed)

@@ -13,11 +13,11 @@ import numpy as np
 
 from xlfuncs.excel.errors import DIV0, ERRORS, NA, NAME, NUM, REF, VALUE, ErrorValue
 
+#: The engine's name for Excel's typed error values (one list, in :mod:`xlfuncs.excel.errors`),
+#: imported rather than assigned so that mypy narrows ``type(v) is XlErr`` as it does the class.
+from xlfuncs.excel.errors import ErrorValue as XlErr
+
 __all__ = ["DIV0", "ERRORS", "NA", "NAME", "NUM", "REF", "VALUE", "ErrorValue", "XlErr"]
-
-
-#: The engine's name for Excel's typed error values (one list, in :mod:`xlfuncs.excel.errors`).
-XlErr = ErrorValue
 
 
 class NeedsScalar(Exception):

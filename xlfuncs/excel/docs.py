@@ -44,29 +44,3 @@ def functions_table() -> str:
             if spec.family == family:
                 rows.append(f"| `{spec.name}` | {spec.description.replace('|', '/')} |")
     return "\n".join(rows) + "\n"
-
-
-def templates_list() -> str:
-    from xlfuncs.templates import templates
-
-    lines = []
-    for filename, template in templates().items():
-        lines.append(f"* `workbooks/{filename}`: {template.title}.")
-    return "\n".join(lines) + "\n"
-
-
-def replace_block(text: str, block: str, content: str) -> str:
-    """Replace what stands between ``<!-- block:start -->`` and ``<!-- block:end -->``."""
-    start, end = f"<!-- {block}:start -->", f"<!-- {block}:end -->"
-    head, found, rest = text.partition(start)
-    if not found:
-        raise ValueError(f"no {start} marker")
-    _, found, tail = rest.partition(end)
-    if not found:
-        raise ValueError(f"no {end} marker")
-    return f"{head}{start}\n{content}{end}{tail}"
-
-
-def generated_readme(text: str) -> str:
-    text = replace_block(text, "functions", functions_table())
-    return replace_block(text, "templates", templates_list())

@@ -12,6 +12,7 @@ as its host can, so the same bad input gives the same code and the same words ev
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import final
 
 from xlfuncs.methods.errors import (
     DivisionByZeroError,
@@ -24,6 +25,7 @@ from xlfuncs.methods.errors import (
 )
 
 
+@final  # never subclassed: lets ``type(v) is ErrorValue`` narrow both ways for mypy
 class ErrorValue:
     """An Excel error value; one instance per code, so ``is`` compares them."""
 

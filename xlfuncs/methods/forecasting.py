@@ -495,8 +495,8 @@ def lac_forecast_interval(
     if key == "ets":
         _consecutive(x)
         model = _Holt(counts).fit()
-        centre, half = model.forecast(steps), model.half_width(steps, level)
-        return np.column_stack([centre - half, centre + half])
+        centre, margin = model.forecast(steps), model.half_width(steps, level)
+        return np.column_stack([centre - margin, centre + margin])
     fitted, half = _regression(counts, x, x[-1] + steps, key == "exponential", level)
     assert half is not None
     lower, upper = fitted - half, fitted + half

@@ -140,7 +140,7 @@ def _complete_rows(
         for i in np.flatnonzero(~keep):
             what = ["spend"] if np.isnan(y[i]) else []
             what += [drivers[j] for j in np.flatnonzero(np.isnan(x[i]))]
-            parts.append(f"{_label(i, councils)} ({', '.join(what)})")
+            parts.append(f"{_label(int(i), councils)} ({', '.join(what)})")
         shown = "; ".join(parts[:10]) + ("; ..." if len(parts) > 10 else "")
         warnings.warn(
             f"{len(parts)} of {y.size} councils left out of the model for missing values: {shown}",

@@ -302,6 +302,7 @@ def care_history_cost(
         missing = "weekly_fees" if weekly_fees is None else "placement_weeks"
         raise InputError(missing, "placement weeks and weekly fees are given together")
     if placement_weeks is not None:
+        assert weekly_fees is not None  # the two are given together (checked above)
         weeks = _nonnegative(placement_weeks, "placement_weeks", "weeks").reshape(-1)
         fees = _nonnegative(weekly_fees, "weekly_fees", "a weekly fee").reshape(-1)
         if weeks.size != fees.size:

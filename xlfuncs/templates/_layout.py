@@ -64,7 +64,7 @@ def new_workbook(title: str, purpose: str, sources: Iterable[str]) -> Workbook:
     return workbook
 
 
-def header_row(sheet: Worksheet, row: int, labels: Iterable[str], column: int = 1) -> None:
+def header_row(sheet: Worksheet, row: int, labels: Iterable[str | None], column: int = 1) -> None:
     for offset, label in enumerate(labels):
         cell = sheet.cell(row=row, column=column + offset, value=label)
         cell.font = HEADER_FONT

@@ -131,10 +131,10 @@ def build() -> Workbook:
             (10, row["unemployment_rate"], "0.0"),
             (11, row["crime_rate_per_1000"], "0.0"),
         )
-        for col, value, fmt in values:
-            cell = data.cell(r, col, float(value))
+        for column, value, data_format in values:
+            cell = data.cell(r, column, float(value))
             cell.fill = INPUT_FILL
-            cell.number_format = fmt
+            cell.number_format = data_format
         per_head = data.cell(r, 6, f"=D{r}/E{r}")
         per_head.fill = DERIVED_FILL
         per_head.number_format = MONEY
@@ -384,12 +384,12 @@ def build() -> Workbook:
         (14, "Expected range across councils, highest (£)", "=ExpectedHigh", MONEY, None),
         (15, "Share of the variation the model explains", "=ModelRSquared", PERCENT, None),
     )
-    for r, label, formula, fmt, name in lines:
+    for r, label, formula, line_format, name in lines:
         summary.cell(r, 1, label)
         cell = summary.cell(r, 2, formula)
         cell.fill = OUTPUT_FILL
-        if fmt:
-            cell.number_format = fmt
+        if line_format:
+            cell.number_format = line_format
         if name:
             define(workbook, name, summary, f"B{r}")
 

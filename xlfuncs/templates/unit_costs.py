@@ -97,9 +97,9 @@ def build() -> Workbook:
     last = first + len(EXAMPLES) - 1
     total = last + 1
     sheet.cell(row=total, column=1, value="All example councils")
-    for col in "BCDE":
-        sheet[f"{col}{total}"] = f"=SUM({col}{first}:{col}{last})"
-        sheet[f"{col}{total}"].number_format = MONEY if col == "B" else "#,##0"
+    for letter in "BCDE":
+        sheet[f"{letter}{total}"] = f"=SUM({letter}{first}:{letter}{last})"
+        sheet[f"{letter}{total}"].number_format = MONEY if letter == "B" else "#,##0"
     sheet[f"F{total}"] = f"=UNIT_COST(B{total},C{total})"
     sheet[f"F{total}"].number_format = MONEY_2DP
     sheet[f"G{total}"] = f'=UNIT_COST(B{total},C{total},"year")'
@@ -109,16 +109,16 @@ def build() -> Workbook:
     sheet[f"A{total + 1}"] = "Highest weekly unit cost"
     sheet[f"F{total + 1}"] = f"=MAX(F{first}:F{last})"
     sheet[f"F{total + 1}"].number_format = MONEY_2DP
-    for col in "ABCDEFGH":
-        sheet[f"{col}{total}"].font = Font(bold=True)
+    for letter in "ABCDEFGH":
+        sheet[f"{letter}{total}"].font = Font(bold=True)
     note(
         sheet,
         f"A{total + 3}",
         "England 2012-16: weekly unit cost per child in need ranged £28 to £510, mean £108.",
     )
     sheet.column_dimensions["A"].width = 26
-    for col in "BCDEFGH":
-        sheet.column_dimensions[col].width = 17
+    for letter in "BCDEFGH":
+        sheet.column_dimensions[letter].width = 17
     sheet.freeze_panes = "B4"
     _unit_cost_chart(sheet, first, last, anchor=f"A{total + 5}")
     define(workbook, "AllWeeklyUnitCost", sheet, f"F{total}")
@@ -179,9 +179,9 @@ def _placement_sheet(workbook: Workbook) -> None:
         sheet[f"E{row}"] = f"=UNIT_COST_CHILD_YEAR(B{row},C{row})"
         sheet[f"F{row}"] = f"=C{row}/(365/7)"
         sheet[f"G{row}"] = f"=UNIT_COST_UPRATE(D{row},$B$14,$B$15,$A$19:$A$27,$B$19:$B$27)"
-        for col, fmt in (("D", MONEY_2DP), ("E", MONEY), ("F", "0.0"), ("G", MONEY_2DP)):
-            sheet[f"{col}{row}"].number_format = fmt
-            sheet[f"{col}{row}"].fill = OUTPUT_FILL
+        for letter, fmt in (("D", MONEY_2DP), ("E", MONEY), ("F", "0.0"), ("G", MONEY_2DP)):
+            sheet[f"{letter}{row}"].number_format = fmt
+            sheet[f"{letter}{row}"].fill = OUTPUT_FILL
     last = first + len(PLACEMENTS) - 1
     total = last + 1
     sheet[f"A{total}"] = "All placements"
@@ -190,9 +190,9 @@ def _placement_sheet(workbook: Workbook) -> None:
     sheet[f"D{total}"] = f"=UNIT_COST_WEEKLY(B{total},C{total})"
     sheet[f"E{total}"] = f"=UNIT_COST_CHILD_YEAR(B{total},C{total})"
     sheet[f"F{total}"] = f"=C{total}/(365/7)"
-    for col, fmt in (("B", MONEY), ("C", "#,##0"), ("D", MONEY_2DP), ("E", MONEY), ("F", "0.0")):
-        sheet[f"{col}{total}"].number_format = fmt
-        sheet[f"{col}{total}"].font = Font(bold=True)
+    for letter, fmt in (("B", MONEY), ("C", "#,##0"), ("D", MONEY_2DP), ("E", MONEY), ("F", "0.0")):
+        sheet[f"{letter}{total}"].number_format = fmt
+        sheet[f"{letter}{total}"].font = Font(bold=True)
     define(workbook, "AverageWeeklyPlacementCost", sheet, f"D{total}")
     define(workbook, "CostPerChildYear", sheet, f"E{total}")
 
@@ -205,10 +205,10 @@ def _placement_sheet(workbook: Workbook) -> None:
     for ref in ("B14", "B15"):
         sheet[ref].fill = INPUT_FILL
     header_row(sheet, 18, ["Year (ending March)", "Price index"])
-    for offset, (year, value) in enumerate(PRICE_INDEX):
+    for offset, (year, price) in enumerate(PRICE_INDEX):
         row = 19 + offset
         sheet.cell(row=row, column=1, value=year).fill = INPUT_FILL
-        cell = sheet.cell(row=row, column=2, value=value)
+        cell = sheet.cell(row=row, column=2, value=price)
         cell.fill = INPUT_FILL
         cell.number_format = "0.0"
     note(
@@ -217,8 +217,8 @@ def _placement_sheet(workbook: Workbook) -> None:
         "ILLUSTRATIVE index, not an official series: replace it with HM Treasury's GDP deflator.",
     )
     sheet.column_dimensions["A"].width = 32
-    for col in "BCDEFG":
-        sheet.column_dimensions[col].width = 17
+    for letter in "BCDEFG":
+        sheet.column_dimensions[letter].width = 17
 
 
 #: Illustrative processes of a child's care (after the CCFR method): (process, social worker
@@ -270,9 +270,9 @@ def _process_sheet(workbook: Workbook) -> None:
             sheet.cell(row=row, column=col, value=value).fill = INPUT_FILL
         sheet[f"D{row}"] = f"=UNIT_COST_PROCESS(B{row}:C{row},$B$4:$C$4,$B$5)"
         sheet[f"F{row}"] = f"=D{row}*E{row}"
-        for col in "DF":
-            sheet[f"{col}{row}"].number_format = MONEY_2DP
-            sheet[f"{col}{row}"].fill = OUTPUT_FILL
+        for letter in "DF":
+            sheet[f"{letter}{row}"].number_format = MONEY_2DP
+            sheet[f"{letter}{row}"].fill = OUTPUT_FILL
     last = first + len(PROCESSES) - 1
     placements = last + 2
     header_row(sheet, placements, ["Placement in the history", "Weeks", "Weekly fee (£)"])
@@ -302,8 +302,8 @@ def _process_sheet(workbook: Workbook) -> None:
         sheet[f"B{r}"].fill = OUTPUT_FILL
     define(workbook, "ChildHistoryCost", sheet, f"B{result + 2}")
     sheet.column_dimensions["A"].width = 48
-    for col in "BCDEF":
-        sheet.column_dimensions[col].width = 17
+    for letter in "BCDEF":
+        sheet.column_dimensions[letter].width = 17
 
 
 TEMPLATE = Template(

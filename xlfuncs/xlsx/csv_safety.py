@@ -80,11 +80,14 @@ def write_safe_csv(
     """
     rows: Iterable[Sequence[Any]]
     columns: Sequence[Any] | None = header
+    frame_type: type | None
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None
-    if pd is not None and isinstance(data, pd.DataFrame):
+        frame_type = None
+    else:
+        frame_type = pd.DataFrame
+    if frame_type is not None and isinstance(data, frame_type):
         frame = data.reset_index() if index else data
         columns = [str(c) for c in frame.columns] if header is None else header
         rows = frame.itertuples(index=False, name=None)

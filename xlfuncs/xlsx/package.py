@@ -307,8 +307,11 @@ def ranges_with_anchors(formula: str) -> list[tuple[str | None, int, int, int, i
             continue  # not a range after all (e.g. A1:3)
         if r1 is None and c1 is None:
             continue
-        r1, r2 = (r1, r2) if r1 is not None else (1, _MAX_ROW)
-        c1, c2 = (c1, c2) if c1 is not None else (1, _MAX_COL)
+        # each pair is both None or both set (checked above): a missing pair is the whole span
+        if r1 is None or r2 is None:
+            r1, r2 = 1, _MAX_ROW
+        if c1 is None or c2 is None:
+            c1, c2 = 1, _MAX_COL
         sheet = match.group("sheet")
         if sheet and sheet.startswith("'"):
             sheet = sheet[1:-1].replace("''", "'")
@@ -439,7 +442,7 @@ def _copies(ref: str | None) -> tuple[int, int]:
         return 1, 1
     first, _, last = ref.partition(":")
     (r1, c1), (r2, c2) = _corner(first), _corner(last or first)
-    if None in (r1, c1, r2, c2):
+    if r1 is None or c1 is None or r2 is None or c2 is None:
         return 1, 1
     return abs(r2 - r1) + 1, abs(c2 - c1) + 1
 

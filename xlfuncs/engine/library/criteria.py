@@ -28,6 +28,7 @@ def criterion_test(criterion: Any) -> Callable[[Any], bool]:
             criterion = 0.0
         return lambda v: compare(v, criterion) == 0 if v is not None else False
     match = re.match(r"^(<=|>=|<>|=|<|>)?(.*)$", criterion, re.S)
+    assert match is not None  # the pattern matches any text
     op, operand = match.group(1) or "=", match.group(2)
     number = to_number(operand)
     target: Any = number if type(number) is not XlErr and operand.strip() else operand

@@ -70,7 +70,10 @@ def f_weekday(serial, kind=1.0):
     day = _date(serial)
     if type(day) is XlErr:
         return day
-    k = int(to_number(scalar(kind)) or 1)
+    number = to_number(scalar(kind))
+    if type(number) is XlErr:
+        return number
+    k = int(number or 1)
     monday0 = day.weekday()
     if k == 1:
         return float((monday0 + 1) % 7 + 1)

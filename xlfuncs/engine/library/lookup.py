@@ -57,11 +57,12 @@ def _match_position(value: Any, items: list[Any], kind: int) -> int | XlErr:
                 if (type(v) is str) == (type(value) is str):
                     return i
         return NA
-    best = NA
+    best: int | XlErr = NA
     for i, v in enumerate(items):
         if v is None or type(v) is XlErr or (type(v) is str) != (type(value) is str):
             continue
         c = compare(v, value)
+        assert type(c) is not XlErr  # v is no error (skipped above), nor is value (callers check)
         if kind > 0:
             if c <= 0:
                 best = i

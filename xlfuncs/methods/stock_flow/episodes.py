@@ -51,7 +51,8 @@ def to_days(value: dt.date | str | np.datetime64) -> int:
     """
     if isinstance(value, str):
         value = dt.date.fromisoformat(value.strip())
-    return int(np.datetime64(value, "D").astype(np.int64))
+    # numpy's stubs lack the (datetime64, unit) overload that numpy accepts at runtime
+    return int(np.datetime64(value, "D").astype(np.int64))  # type: ignore[call-overload]
 
 
 def from_days(days: int) -> dt.date:

@@ -49,7 +49,9 @@ def _vector(values: ArrayLike, name: str) -> np.ndarray:
     return array
 
 
-def check_model(stock, transitions, exits, entrants, clip: bool = False):
+def check_model(
+    stock, transitions, exits, entrants, clip: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Validate and return (stock, R with zero diagonal, exits, entrants, diagonal) as arrays."""
     stock = _vector(stock, "stock")
     n = stock.size
