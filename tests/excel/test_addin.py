@@ -12,7 +12,7 @@ def test_config_keeps_other_settings_and_modules(tmp_path):
     addin.write_config(path, interpreter=r"C:\Python311\python.exe")
     addin.write_config(path, interpreter=r"C:\Python311\python.exe")  # idempotent
     assert path.read_text() == (
-        '"UDF_MODULES","budget_tools;xlfuncs.excel.xlwings_udfs"\n'
+        '"UDF MODULES","budget_tools;xlfuncs.udfs"\n'
         '"DEBUG UDFS","False"\n'
         '"INTERPRETER_WIN","C:\\Python311\\python.exe"\n'
     )
@@ -35,7 +35,7 @@ def test_install_explains_itself_where_classic_udfs_cannot_run(tmp_path):
 def test_lite_steps_name_the_import():
     result = subprocess.run([sys.executable, "-m", "xlfuncs", "addin", "lite"], capture_output=True, text=True)
     assert result.returncode == 0
-    assert "from xlfuncs.excel.xlwings_udfs import *" in result.stdout
+    assert "from xlfuncs.udfs import *" in result.stdout
     assert "requirements.txt" in result.stdout
 
 

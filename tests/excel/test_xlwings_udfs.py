@@ -13,7 +13,7 @@ from xlfuncs.excel.registry import functions
 
 
 def test_module_imports_on_linux_in_a_fresh_interpreter():
-    result = subprocess.run([sys.executable, "-c", "import xlfuncs.excel.xlwings_udfs"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", "import xlfuncs.udfs"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
@@ -65,6 +65,9 @@ def test_decorators_receive_every_argument_doc():
         udfs.make_udf(spec, func=record.func, arg=record.arg, ret=record.ret)
         assert record.func_kwargs == {"category": "xlfuncs"}
         assert {name: kw["doc"] for name, kw in record.args.items()} == {a.name: a.doc for a in spec.args}
+        for a in spec.args:
+            assert record.args[a.name]["err_to_str"] is True, "error cells must not arrive blank"
+            assert record.args[a.name].get("ndim") == (2 if a.kind in ("vector", "matrix") else None)
         assert record.returned == {}
 
 

@@ -16,6 +16,7 @@ from xlfuncs.methods.errors import (
     OutOfDomainError,
     ShapeError,
 )
+from xlfuncs.methods.uprating import reprice
 
 flows = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=40)
 rates = st.floats(-0.5, 0.5)
@@ -262,11 +263,11 @@ class TestRebase:
     INDEX = [88.0, 90.0, 92.0, 95.0]
 
     def test_restates_prices(self):
-        assert float(ap.rebase(1000, 2017, 2019, self.YEARS, self.INDEX)) == pytest.approx(1000 * 95 / 90)
+        assert float(reprice(1000, 2017, 2019, self.YEARS, self.INDEX)) == pytest.approx(1000 * 95 / 90)
         assert excel("CBA_REBASE", 1000, 2019, 2016, [self.YEARS], [self.INDEX]) == pytest.approx(1000 * 88 / 95)
 
     def test_same_year_is_unchanged(self):
-        assert float(ap.rebase(1234.5, 2018, 2018, self.YEARS, self.INDEX)) == 1234.5
+        assert float(reprice(1234.5, 2018, 2018, self.YEARS, self.INDEX)) == 1234.5
 
     def test_year_not_in_the_index(self):
         error = excel_error("CBA_REBASE", 1000, 2015, 2019, [self.YEARS], [self.INDEX])
@@ -274,12 +275,12 @@ class TestRebase:
 
     def test_index_of_different_length(self):
         with pytest.raises(ShapeError, match="index_values"):
-            ap.rebase(1000, 2017, 2018, self.YEARS, self.INDEX[:3])
+            reprice(1000, 2017, 2018, self.YEARS, self.INDEX[:3])
 
     def test_non_positive_index(self):
         with pytest.raises(OutOfDomainError, match="index_values"):
-            ap.rebase(1000, 2017, 2018, self.YEARS, [88, 0, 92, 95])
+            reprice(1000, 2017, 2018, self.YEARS, [88, 0, 92, 95])
 
     def test_repeated_year(self):
         with pytest.raises(OutOfDomainError, match="index_years"):
-            ap.rebase(1000, 2017, 2018, [2017, 2017, 2018, 2019], self.INDEX)
+            reprice(1000, 2017, 2018, [2017, 2017, 2018, 2019], self.INDEX)

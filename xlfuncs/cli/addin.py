@@ -38,16 +38,19 @@ def run(args) -> int:
         print(LITE_STEPS.format(requirements=addin.LITE_REQUIREMENTS, main=addin.LITE_MAIN), end="")
         return 0
     if args.action == "config":
-        path = addin.write_config(args.config_file)
-        print(f"{path}: UDF_MODULES includes {addin.UDF_MODULE}")
+        try:
+            path = addin.write_config(args.config_file)
+        except addin.AddinError as exc:
+            raise UserError(str(exc)) from None
+        print(f"{path}: {addin.UDF_MODULES_KEY} includes {addin.UDF_MODULE}")
         return 0
     supported, why = addin.classic_supported()
     if not supported:
         raise UserError(why)
-    for path in (args.config_file or addin.config_path(), addin.addin_config_path()):
-        addin.write_config(path)
     built = addin.build_addin()
     try:
+        for path in (args.config_file or addin.config_path(), addin.addin_config_path()):
+            addin.write_config(path)
         addin.import_functions(built)
     except addin.AddinError as exc:
         raise UserError(str(exc)) from None

@@ -690,8 +690,7 @@ def _registry_vector(spec: ExcelFunction, values: list[Any]) -> np.ndarray:
         except Exception:  # noqa: BLE001 - the per-input-set path reports it exactly
             raise NeedsScalar from None
     try:
-        with np.errstate(all="ignore"):
-            result = np.asarray(spec.impl(**kwargs), dtype=float)
+        result = np.asarray(spec.run(kwargs), dtype=float)
     except Exception:  # noqa: BLE001 - the per-input-set path reports it exactly
         raise NeedsScalar from None
     if result.ndim != 1 or not np.all(np.isfinite(result)):

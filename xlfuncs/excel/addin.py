@@ -2,7 +2,7 @@
 
 Classic route (Windows desktop Excel): an xlwings *custom add-in* (``xlfuncs.xlam``, made from
 the add-in template that xlwings ships) into which the xlfuncs functions are imported, installed
-in Excel's XLSTART folder, plus a config naming ``xlfuncs.excel.xlwings_udfs`` in ``UDF_MODULES`` and the
+in Excel's XLSTART folder, plus a config naming ``xlfuncs.udfs`` in ``UDF MODULES`` and the
 Python interpreter to run. The functions live in the add-in, so workbooks stay macro-free
 ``.xlsx`` (the plain xlwings add-in would import them into each workbook, which must then be
 ``.xlsm``); Excel stores calls to them as links to the add-in's path, which
@@ -15,6 +15,7 @@ the machine; the Lite editor's requirements and ``main.py`` import the functions
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,10 +23,10 @@ from pathlib import Path
 
 from xlfuncs.xlsx.atomic import write_text
 
-UDF_MODULE = "xlfuncs.excel.xlwings_udfs"
+UDF_MODULE = "xlfuncs.udfs"
 
 LITE_REQUIREMENTS = "xlfuncs\n"
-LITE_MAIN = "from xlfuncs.excel.xlwings_udfs import *  # noqa: F401,F403 - every xlfuncs function\n"
+LITE_MAIN = "from xlfuncs.udfs import *  # noqa: F401,F403 - every xlfuncs function\n"
 
 
 #: The custom add-in template inside xlwings keeps its VBA project name, so its user config is
@@ -74,27 +75,56 @@ def _parse(text: str) -> list[tuple[str, str]]:
     return entries
 
 
+#: The keys xlfuncs writes, spelt as xlwings' add-in VBA reads them (``GetConfig("UDF MODULES")``
+#: in ``xlwings_custom_addin.bas`` and ``addin/Main.bas``); xlwings compares keys case-blind.
+UDF_MODULES_KEY = "UDF MODULES"
+INTERPRETER_KEY = "INTERPRETER_WIN"
+#: Keys earlier xlfuncs releases wrote that xlwings never reads: repaired on the next write.
+MISSPELT_KEYS = {"UDF_MODULES": UDF_MODULES_KEY}
+
+
 def merged_config(existing: str, interpreter: str) -> str:
     """The xlwings config with xlfuncs added, keeping every other setting and UDF module.
 
-    >>> print(merged_config('"UDF_MODULES","mytools"\\n', "C:/py/python.exe"), end="")
-    "UDF_MODULES","mytools;xlfuncs.excel.xlwings_udfs"
+    A ``UDF_MODULES`` line (which xlwings ignores) is folded into ``UDF MODULES``.
+
+    >>> print(merged_config('"UDF_MODULES","mytools"\\n"SHOW CONSOLE","False"\\n', "C:/py/python.exe"), end="")
+    "UDF MODULES","mytools;xlfuncs.udfs"
+    "SHOW CONSOLE","False"
     "INTERPRETER_WIN","C:/py/python.exe"
     """
-    entries = dict(_parse(existing))
-    modules = [m for m in entries.get("UDF_MODULES", "").split(";") if m]
-    if UDF_MODULE not in modules:
-        modules.append(UDF_MODULE)
-    entries["UDF_MODULES"] = ";".join(modules)
-    entries["INTERPRETER_WIN"] = interpreter
-    return "".join(f'"{key}","{value}"\n' for key, value in entries.items())
+    modules: list[str] = []
+    others: list[tuple[str, str]] = []
+    for key, value in _parse(existing):
+        canonical = MISSPELT_KEYS.get(key.upper(), key).upper()
+        if canonical == UDF_MODULES_KEY:
+            modules.extend(m.strip() for m in value.split(";") if m.strip())
+        elif canonical != INTERPRETER_KEY:
+            others.append((key, value))
+    modules.append(UDF_MODULE)
+    entries = [(UDF_MODULES_KEY, ";".join(dict.fromkeys(modules))), *others, (INTERPRETER_KEY, interpreter)]
+    return "".join(f'"{key}","{value}"\n' for key, value in entries)
+
+
+def written_keys() -> set[str]:
+    """Every key :func:`merged_config` writes for xlfuncs."""
+    return {key for key, _ in _parse(merged_config("", "python"))}
 
 
 def write_config(path: Path | None = None, interpreter: str | None = None) -> Path:
-    """Add xlfuncs to an xlwings-style config file, keeping what else it holds."""
+    """Add xlfuncs to an xlwings-style config file, keeping what else it holds.
+
+    A config the user made read-only is left alone (:class:`AddinError` says so).
+    """
     path = path or config_path()
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    write_text(path, merged_config(existing, interpreter or sys.executable))
+    if path.exists() and not os.access(path, os.W_OK):
+        raise AddinError(f"{path}: the config is read-only; make it writable, or add the line "
+                         f'"{UDF_MODULES_KEY}","{UDF_MODULE}" yourself')
+    existing = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    try:
+        write_text(path, merged_config(existing, interpreter or sys.executable))
+    except OSError as exc:
+        raise AddinError(str(exc)) from None
     return path
 
 

@@ -31,7 +31,7 @@ from xlfuncs.excel.errors import (  # noqa: F401  (re-exported: the registry's e
     error_code,
     failure,
 )
-from xlfuncs.methods.errors import NotANumberError, NotFoundError
+from xlfuncs.methods.errors import InputError, NotANumberError, NotFoundError
 
 Kind = Literal["number", "vector", "matrix", "text", "flag"]
 
@@ -72,10 +72,16 @@ class Arg:
     blanks: str = "strict"
     default: Any = REQUIRED
     choices: tuple[str, ...] = ()
+    #: The method's parameter, where it is named differently from the Excel argument.
+    keyword: str = ""
 
     @property
     def optional(self) -> bool:
         return self.default is not REQUIRED
+
+    @property
+    def parameter(self) -> str:
+        return self.keyword or self.name
 
     def coerce(self, raw: Any, function: str) -> Any:
         if self.optional and _is_blank(raw):
@@ -154,13 +160,28 @@ class ExcelFunction:
         already in a cell) or of the method, raises one :class:`ExcelError` whose message
         names this function and, where there is one, the argument.
         """
-        kwargs = self.coerce(raw_args)
+        values = self.coerce(raw_args)
         try:
-            with np.errstate(all="ignore"):
-                result = self.impl(**kwargs)
+            result = self.run(values)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one Excel error
             raise failure(self.name, exc, overrides=self.errors) from exc
         return self._check_result(result)
+
+    def run(self, values: Mapping[str, Any]) -> Any:
+        """The method called with coerced ``values`` keyed by Excel argument name.
+
+        A failure that names one of the method's parameters is raised again naming the Excel
+        argument, so a message always uses the names the user sees in the Function Wizard.
+        """
+        kwargs = {arg.parameter: values[arg.name] for arg in self.args if arg.name in values}
+        try:
+            with np.errstate(all="ignore"):
+                return self.impl(**kwargs)
+        except InputError as exc:
+            excel_name = next((a.name for a in self.args if a.keyword and a.keyword == exc.argument), None)
+            if excel_name is None:
+                raise
+            raise type(exc)(excel_name, exc.detail) from exc
 
     def _check_result(self, result: Any) -> float | np.ndarray:
         if self.returns == "scalar":

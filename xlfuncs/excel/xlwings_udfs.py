@@ -2,16 +2,30 @@
 
 Two runtimes read this module:
 
-* classic xlwings on Windows desktop Excel: ``UDF_MODULES = "xlfuncs.excel.xlwings_udfs"`` in the xlwings
+* classic xlwings on Windows desktop Excel: ``UDF MODULES = "xlfuncs.udfs"`` in the xlwings
   config, with the xlwings add-in (``xlfuncs addin install`` sets both up);
 * xlwings Lite (Office.js custom functions) on Windows, Mac and Excel on the web: add
-  ``xlfuncs`` to the Lite requirements and ``from xlfuncs.excel.xlwings_udfs import *`` in ``main.py``.
+  ``xlfuncs`` to the Lite requirements and ``from xlfuncs.udfs import *`` in ``main.py``.
 
 Each function is declared once in :mod:`xlfuncs.excel.registry`; this module only wraps it with
-xlwings' ``func`` / ``arg`` / ``ret`` decorators. Failures show as well as each runtime can:
-Office.js turns a raised exception into #VALUE! with the message on hover; classic xlwings
-cannot return an error cell (xlwings#776), so there the cell shows the message as text
-beginning with the error value, e.g. ``#DIV/0! UNIT_COST: count: the count of children is zero``.
+xlwings' ``func`` / ``arg`` / ``ret`` decorators, with the converter options that make a range
+arrive as the user selected it:
+
+* ``ndim=2`` for every range argument: xlwings' default converter flattens a one-row or
+  one-column range to a flat list, which would lose its orientation (a column of councils
+  would be read as one council's row);
+* ``err_to_str=True`` for every argument: by default xlwings delivers an error cell as a
+  blank (classic) or drops it (Office.js), which would let ``AVERAGE``-style skipping hide it;
+  with the option it arrives as its text (``"#DIV/0!"``) and is typed again here, so it
+  propagates as Excel's own functions propagate it. (Text typed into a cell that reads exactly
+  like an error value cannot be told apart at this boundary; in the headless engines it can.)
+
+Failures show as well as each runtime can: Office.js turns a raised exception into #VALUE!
+with the message on hover; classic xlwings cannot return an error cell (xlwings#776 is open:
+the COM server converts whatever Python returns to a value, and a raised exception becomes the
+cell's text through the VBA wrapper's error handler), so there the cell shows the message as
+text beginning with the error value, e.g. ``#DIV/0! UNIT_COST: count: the count of children is
+zero``, which ``ISERROR`` does not see but ``LEFT(cell, 1) = "#"`` does.
 """
 
 from __future__ import annotations
@@ -25,7 +39,7 @@ from typing import Any
 import xlwings as xw
 
 from xlfuncs.excel.errors import ERRORS, ExcelError, failure
-from xlfuncs.excel.registry import ExcelFunction, functions
+from xlfuncs.excel.registry import Arg, ExcelFunction, functions
 
 #: Office.js runtimes (xlwings Lite runs under Pyodide, xlwings Server sets this variable).
 OFFICE_JS = sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
@@ -91,10 +105,18 @@ def make_udf(
 
     decorated = udf
     for a in reversed(spec.args):
-        decorated = arg(a.name, doc=a.doc)(decorated)
+        decorated = arg(a.name, **converter_options(a))(decorated)
     # Arrays come back as nested lists: Excel 365 spills them; older Excel needs a CSE range.
     decorated = ret()(decorated)
     return func(category=CATEGORY)(decorated)
+
+
+def converter_options(argument: Arg) -> dict[str, Any]:
+    """The xlwings ``arg`` options for one argument (see the module notes)."""
+    options: dict[str, Any] = {"doc": argument.doc, "err_to_str": True}
+    if argument.kind in ("vector", "matrix"):
+        options["ndim"] = 2
+    return options
 
 
 def _required_count(spec: ExcelFunction) -> int:

@@ -41,13 +41,11 @@ from numpy.typing import ArrayLike
 
 from xlfuncs.methods.errors import (
     DivisionByZeroError,
-    InputError,
     NoDataError,
     NotFoundError,
     OutOfDomainError,
     ShapeError,
 )
-from xlfuncs.methods.uprating import reprice
 
 #: Last year of each band of the Green Book schedule (the final band is open-ended).
 BAND_ENDS = (30, 75, 125, 200, 300)
@@ -587,26 +585,3 @@ def apply_drop_off(value: ArrayLike, drop_off: ArrayLike, years_after: ArrayLike
     if np.any(np.isnan(t)) or np.any(t < 0):
         raise OutOfDomainError("years_after", "years since the first year cannot be negative")
     return v * (1.0 - d) ** t
-
-
-def rebase(
-    amount: ArrayLike,
-    price_year: ArrayLike,
-    base_year: ArrayLike,
-    index_years: ArrayLike,
-    index_values: ArrayLike,
-) -> np.ndarray:
-    """An amount restated in ``base_year`` prices: :func:`xlfuncs.methods.uprating.reprice`
-    under the Green Book's name for the year all of an appraisal is priced in.
-
-    Examples
-    --------
-    >>> float(rebase(1000, 2017, 2019, [2017, 2018, 2019], [90, 92, 95]))
-    1055.5555555555557
-    """
-    try:
-        return reprice(amount, price_year, base_year, index_years, index_values)
-    except InputError as exc:
-        if exc.argument != "target_year":
-            raise
-        raise type(exc)("base_year", exc.detail) from None

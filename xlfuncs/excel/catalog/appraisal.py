@@ -1,7 +1,7 @@
 """Excel face of :mod:`xlfuncs.methods.appraisal` (CBA_: multi-year Green Book appraisal)."""
 
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
-from xlfuncs.methods import appraisal
+from xlfuncs.methods import appraisal, uprating
 
 FAMILY = "Cost-benefit appraisal (multi-year)"
 
@@ -42,7 +42,7 @@ register(
             "rate in force each year (3.5% to year 30, then declining); year 0 is 1."
         ),
         args=(
-            Arg("year", "Whole years from now (0 = now, not discounted)."),
+            Arg("years", "Whole years from now (0 = now, not discounted).", keyword="year"),
             SCHEDULE,
         ),
         example="=CBA_DISCOUNT_FACTOR(30)",
@@ -174,7 +174,7 @@ register(
 register(
     ExcelFunction(
         name="CBA_REBASE",
-        impl=appraisal.rebase,
+        impl=uprating.reprice,
         family=FAMILY,
         description=(
             "An amount restated from price_year prices to base_year prices with a deflator index "
@@ -183,7 +183,7 @@ register(
         args=(
             Arg("amount", "The amount in price_year prices."),
             Arg("price_year", "The year whose prices the amount is in (one of index_years)."),
-            Arg("base_year", "The year whose prices to restate it in (one of index_years)."),
+            Arg("base_year", "The year whose prices to restate it in (one of index_years).", keyword="target_year"),
             Arg("index_years", "Years of the deflator index, one row or column.", kind="vector"),
             Arg(
                 "index_values",

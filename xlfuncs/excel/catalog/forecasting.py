@@ -46,9 +46,10 @@ register(
                 default=None,
             ),
             Arg(
-                "rate",
+                "start_rate",
                 '"population"/"target": optional rate per 10,000 to start from (default: last count / first population x 10,000).',
                 default=None,
+                keyword="rate",
             ),
             Arg("target_rate", '"target": the rate per 10,000 to reach, e.g. the national average.', default=None),
             Arg("target_years", '"target": periods taken to reach target_rate, then held. Positive.', default=None),

@@ -321,12 +321,12 @@ register(
         impl=sv.statistical_neighbours,
         family=FAMILY,
         description=(
-            "Row numbers of each council's k nearest councils on the standardised drivers, "
+            "Row numbers of each council's nearest councils on the standardised drivers, "
             "nearest first (not DfE's official statistical neighbours)."
         ),
         args=(
             Arg("known_x", "Drivers: one row per council, one column per driver. No blanks.", kind="matrix"),
-            Arg("k", "Optional: neighbours per council, default 5.", default=5),
+            Arg("neighbours", "Optional: neighbours per council, default 5.", default=5, keyword="k"),
             Arg("distances", "Optional: TRUE for the distances instead of row numbers.", kind="flag", default=False),
         ),
         returns="array",
