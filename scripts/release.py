@@ -66,9 +66,9 @@ and `main.py`:
 
     from xlfuncs.udfs import *  # noqa: F401,F403
 
-A few functions need scipy (LAC_SPEARMAN, LAC_MANN_WHITNEY and the forecast intervals): without
+Three functions need scipy (LAC_SPEARMAN, LAC_MANN_WHITNEY, LAC_FORECAST_INTERVAL): without
 it they give #N/A with a message saying so; add the line `scipy` to `requirements.txt` to use
-them. The template workbooks, the headless engine and the `xlfuncs` command are in the full
+them (Pyodide provides it). The template workbooks, the headless engine and the `xlfuncs` command are in the full
 package, `pip install xlfuncs`. Install one of the two distributions, not both: they hold the
 same `xlfuncs` package.
 """
