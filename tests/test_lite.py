@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_wheel import release
+from tests.support.scripts import release
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,6 @@ checkout and runs the commands.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import tarfile
 import tomllib
 import zipfile
@@ -17,18 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.scripts import release
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-release = load_script("release")
 VERSION = release.version()
 
 
