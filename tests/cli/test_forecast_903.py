@@ -137,3 +137,23 @@ def test_formula_injection_guard():
     assert safe_text("-2+A1") == "'-2+A1" and safe_text("+cmd") == "'+cmd"
     assert safe_text(-2.5) == -2.5 and safe_text("-2.5") == "-2.5"  # numbers stay numbers
     assert safe_text("16-18+") == "16-18+"
+
+
+class TestSample:
+    def test_sample_is_the_bundled_return(self, tmp_path, capsys):
+        bundled, given = tmp_path / "sample.csv", tmp_path / "dir.csv"
+        assert run(["--sample", *REFERENCE, "--months", 6, "--out", bundled], capsys)[0] == 0
+        assert run([SAMPLES, *REFERENCE, "--months", 6, "--out", given], capsys)[0] == 0
+        assert bundled.read_bytes() == given.read_bytes()
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            ([SAMPLES, "--sample"], "give DIR or --sample, not both"),
+            ([], "give the SSDA903 folder DIR (or --sample"),
+        ],
+    )
+    def test_one_source_exactly(self, tmp_path, capsys, argv, message):
+        status, _, err = run([*argv, "--out", tmp_path / "f.csv"], capsys)
+        assert status == 2 and message in err and err.count("\n") == 1
+        assert not (tmp_path / "f.csv").exists()

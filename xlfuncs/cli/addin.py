@@ -18,16 +18,52 @@ def add_arguments(parser) -> None:
     parser.add_argument("--config-file", type=Path, default=None, help="xlwings config to write")
 
 
+#: The slim distribution Lite should download: the functions only (numpy and xlwings), built
+#: by scripts/release.py beside the full package; its wheel's file name for this version.
+LITE_DISTRIBUTION = "xlfuncs-lite"
+LITE_WHEEL = "xlfuncs_lite-{version}-py3-none-any.whl"
+FULL_WHEEL = "xlfuncs-{version}-py3-none-any.whl"
+
 LITE_STEPS = """xlwings Lite (Excel on Windows, Mac and the web; no VBA, no local Python):
   1. In Excel: Home > Add-ins, search "xlwings Lite", Add. Open it from the Home tab.
-  2. In the Lite editor, open requirements.txt and add the line:
-       {requirements}  3. Open main.py and add at the top:
+  2. In the Lite editor, open requirements.txt and add ONE line, as your case is:
+     - once xlfuncs is published on the public package index (PyPI):
+         {lite_name}
+     - before that, or to use a release your council has checked: the https address of
+       the wheel {lite_wheel}
+       (scripts/release.py builds it into dist/, with its SHA256SUMS), for example
+         https://YOUR-WEB-SERVER/xlfuncs/{lite_wheel}
+       Lite runs in the browser: it takes a package name or an https link to a .whl file,
+       not a file on your disk, and the server must allow cross-origin requests (send
+       Access-Control-Allow-Origin); GitHub release downloads do not.
+     {lite_name} downloads numpy and xlwings only. Add the line scipy as well for
+     LAC_SPEARMAN, LAC_MANN_WHITNEY and LAC_FORECAST_INTERVAL (without it they show #N/A
+     saying so). The line xlfuncs (the full package) works too, but downloads about four
+     times as much at every start.
+  3. Open main.py and add at the top:
        {main}  4. Click Restart. The functions appear as =UNIT_COST(...), =LAC_RATE(...), ...
      (Lite may show them under its namespace; saved workbooks record them as
      _xldudf_ names, which `xlfuncs recalc` and `xlfuncs check --fix` read back.)
   Note: under Office.js an empty cell arrives as 0, not blank; an error shows as #VALUE!
   with the message (naming the function and argument) when you hover over the cell.
+
+Desktop Python (the xlfuncs command, templates, recalculation without Excel):
+  once published:   pip install xlfuncs
+  before that:      pip install ./{full_wheel}
+                    (the wheel file from dist/, or its https address)
 """
+
+
+def lite_steps(main: str) -> str:
+    """The xlwings Lite steps for this version, with ``main`` the line for main.py."""
+    from xlfuncs import __version__
+
+    return LITE_STEPS.format(
+        lite_name=LITE_DISTRIBUTION,
+        lite_wheel=LITE_WHEEL.format(version=__version__),
+        full_wheel=FULL_WHEEL.format(version=__version__),
+        main=main,
+    )
 
 
 def run(args) -> int:
@@ -35,7 +71,7 @@ def run(args) -> int:
     from xlfuncs.excel import addin
 
     if args.action == "lite":
-        print(LITE_STEPS.format(requirements=addin.LITE_REQUIREMENTS, main=addin.LITE_MAIN), end="")
+        print(lite_steps(addin.LITE_MAIN), end="")
         return 0
     if args.action == "config":
         try:

@@ -1,9 +1,10 @@
 """``xlfuncs demo``: the main jobs on the bundled (synthetic) samples.
 
 Builds every template from code (the same bytes as ``workbooks/``), recalculates each without
-Excel into an output folder and prints its headline results; then, from a checkout with
-``samples/``, forecasts children in care from the SSDA903 sample return and runs the
-spend-variation template for every council.
+Excel into an output folder and prints its headline results; then forecasts children in care
+from the bundled SSDA903 sample return and runs the spend-variation template for every council
+of the bundled panel (the samples ship in the wheel, so this works wherever xlfuncs is
+installed).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from xlfuncs.resources import samples_dir
 
 NAME = "demo"
 HELP = "Run the main jobs on the bundled (synthetic) sample data and print the headline results."
-
-SAMPLES = samples_dir()
 
 
 def add_arguments(parser) -> None:
@@ -83,9 +82,10 @@ def run(args) -> int:
         for cell, message in sorted(report.errors.items()):
             failures += 1
             print(f"  error {cell}: {message}")
-    if (SAMPLES / "ssda903").is_dir():
+    samples = samples_dir()
+    if (samples / "ssda903").is_dir():
         failures += _forecast_903(out)
-    if (SAMPLES / "councils.csv").exists() and "spend_variation.xlsx" in found:
+    if (samples / "councils.csv").exists() and "spend_variation.xlsx" in found:
         failures += _every_council(out / "templates" / "spend_variation.xlsx", out / "spend-variation")
     return 1 if failures else 0
 
@@ -95,13 +95,13 @@ def _forecast_903(out: Path) -> int:
 
     print("\nStock-flow forecast from the SSDA903 sample return (xlfuncs forecast-903)")
     target = out / "forecast-903.csv"
-    return main(["forecast-903", str(SAMPLES / "ssda903"), "--months", "24", "--out", str(target)])
+    return main(["forecast-903", "--sample", "--months", "24", "--out", str(target)])
 
 
 def _every_council(template: Path, out: Path) -> int:
     from xlfuncs.batch.runner import run_batch
 
-    result = run_batch(template, SAMPLES / "councils.csv", out)
+    result = run_batch(template, samples_dir() / "councils.csv", out)
     assert result.summary is not None  # run_batch always writes the summary
     with result.summary.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

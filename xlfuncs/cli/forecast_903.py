@@ -1,6 +1,7 @@
 """``xlfuncs forecast-903 DIR``: the stock-flow forecast of looked-after children from SSDA903.
 
-Reads ``DIR/<YYYY>/header.csv`` and ``episodes.csv``, estimates the model over a reference
+Reads ``DIR/<YYYY>/header.csv`` and ``episodes.csv`` (``--sample``: the bundled synthetic
+sample return instead of DIR), estimates the model over a reference
 period, projects it day by day and writes the month-end forecast (date, age_band, placement,
 count, lower, upper) with a band of two standard deviations. ``--compatible cs-demand-model``
 follows Social Finance's demand model's conventions instead of the corrected defaults (see
@@ -18,8 +19,10 @@ HELP = "Forecast looked-after children by age and placement from SSDA903 episode
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("directory", type=Path, metavar="DIR",
+    parser.add_argument("directory", type=Path, metavar="DIR", nargs="?",
                         help="folder with <YYYY>/header.csv and <YYYY>/episodes.csv per collection year")
+    parser.add_argument("--sample", action="store_true",
+                        help="forecast from the bundled synthetic SSDA903 sample instead of DIR")
     parser.add_argument("--reference-start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                         help="first day of the reference period (default: 1 April of the last year)")
     parser.add_argument("--reference-end", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
@@ -107,6 +110,21 @@ def _targets(text: str, option: str) -> list[int]:
     return parse_state(text, option)
 
 
+def _source(directory: Path | None, sample: bool) -> Path:
+    """The SSDA903 folder to read: DIR, or the bundled sample with ``--sample`` (not both)."""
+    from xlfuncs.cli import UserError
+
+    if sample and directory is not None:
+        raise UserError("give DIR or --sample, not both")
+    if sample:
+        from xlfuncs.resources import samples_dir
+
+        return samples_dir() / "ssda903"
+    if directory is None:
+        raise UserError("give the SSDA903 folder DIR (or --sample for the bundled synthetic one)")
+    return directory
+
+
 def _write_csv(path: Path, header: list[str], rows) -> int:
     """Write a guarded CSV atomically; returns the number of data rows."""
     from xlfuncs.xlsx.csv_safety import write_safe_csv
@@ -132,6 +150,7 @@ def run(args) -> int:
     from xlfuncs.methods.stock_flow.model import adjust, estimate
     from xlfuncs.methods.stock_flow.states import parse_state
 
+    directory = _source(args.directory, args.sample)
     conventions = args.compatible or "xlfuncs"
     placement_map = _pairs(args.map, "--map")
     costs = {k: _float(v, "--weekly-cost") for k, v in _pairs(args.weekly_cost, "--weekly-cost").items()}
@@ -145,7 +164,7 @@ def run(args) -> int:
     bar = tqdm(total=len(steps), desc="forecast-903", unit="step", file=sys.stderr,
                disable=None, leave=False)
     bar.set_postfix_str("reading SSDA903 files")
-    table = read_ssda903(args.directory, conventions=conventions, strict=args.strict)
+    table = read_ssda903(directory, conventions=conventions, strict=args.strict)
     bar.update()
     report = table.report
     if report.problems:

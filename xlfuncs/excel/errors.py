@@ -132,6 +132,24 @@ def failure(
         return ExcelError("#DIV/0!", f"{function}: division by zero ({exc})")
     if isinstance(exc, OverflowError | FloatingPointError):
         return ExcelError("#NUM!", f"{function}: result out of range ({exc})")
+    if isinstance(exc, ModuleNotFoundError):
+        return missing_package(function, exc)
     if isinstance(exc, MemoryError):
         return ExcelError("#NUM!", f"{function}: the calculation needs more memory than there is")
     return ExcelError("#VALUE!", f"{function}: unexpected failure: {type(exc).__name__}: {exc}")
+
+
+def missing_package(function: str, exc: ModuleNotFoundError) -> ExcelError:
+    """A function that needs a package this installation left out (scipy, under the slim
+    ``xlfuncs-lite`` install that xlwings Lite downloads): #N/A, the value "not available", and
+    what to add, rather than an import traceback.
+
+    >>> print(missing_package("LAC_SPEARMAN", ModuleNotFoundError(name="scipy.stats")).text)
+    #N/A LAC_SPEARMAN: needs the Python package scipy, which is not installed: add the line scipy to requirements.txt (xlwings Lite) or run pip install scipy
+    """
+    package = (exc.name or "a package").partition(".")[0]
+    return ExcelError(
+        "#N/A",
+        f"{function}: needs the Python package {package}, which is not installed: add the line "
+        f"{package} to requirements.txt (xlwings Lite) or run pip install {package}",
+    )

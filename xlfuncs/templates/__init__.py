@@ -1,7 +1,7 @@
 """Template workbooks, built by code and committed under ``workbooks/``.
 
-Each module here defines ``TEMPLATE``, a :class:`Template`. ``xlfuncs templates`` writes them;
-a test proves the committed files are byte for byte what the code builds (the build is
+Each module here defines ``TEMPLATE``, a :class:`Template`. ``xlfuncs templates --out DIR``
+writes them (``--out workbooks`` in a checkout regenerates the committed files); a test proves the committed files are byte for byte what the code builds (the build is
 deterministic: fixed timestamps in the package and its properties).
 """
 
@@ -20,7 +20,8 @@ from openpyxl import Workbook
 
 from xlfuncs.resources import workbooks_dir
 
-#: Where the committed templates live, relative to the repository root.
+#: The committed templates as shipped: ``workbooks/`` in a checkout, ``xlfuncs/workbooks`` in
+#: an installed wheel (read them; never write there).
 WORKBOOKS_DIR = workbooks_dir()
 
 _FIXED_TIME = (2026, 1, 1, 0, 0, 0)
@@ -76,7 +77,8 @@ def build_bytes(template: Template) -> bytes:
     return to_bytes(template.build())
 
 
-def write_all(directory: Path = WORKBOOKS_DIR) -> list[Path]:
+def write_all(directory: Path) -> list[Path]:
+    """Build every template into ``directory`` (created if need be); returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for template in templates().values():

@@ -1,0 +1,1 @@
+"""The bundled synthetic samples (installed as ``xlfuncs.samples``; see README.md)."""

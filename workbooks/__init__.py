@@ -1,0 +1,1 @@
+"""The template workbooks, built by ``xlfuncs templates`` (installed as ``xlfuncs.workbooks``)."""
