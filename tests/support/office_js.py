@@ -17,11 +17,12 @@ import json
 import os
 import sys
 
-os.environ.setdefault("XLWINGS_ON_SERVER", "true")
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
 
 def main() -> int:
+    # Set before xlwings is imported, and only when run as a program: importing this module
+    # (as test collection does) must not switch the test process's xlwings to Office.js.
+    os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     import xlwings
     from xlwings.server import custom_functions_call, custom_functions_meta
 

@@ -44,8 +44,9 @@ LITE_STEPS = """xlwings Lite (Excel on Windows, Mac and the web; no VBA, no loca
        {main}  4. Click Restart. The functions appear as =UNIT_COST(...), =LAC_RATE(...), ...
      (Lite may show them under its namespace; saved workbooks record them as
      _xldudf_ names, which `xlfuncs recalc` and `xlfuncs check --fix` read back.)
-  Note: under Office.js an empty cell arrives as 0, not blank; an error shows as #VALUE!
-  with the message (naming the function and argument) when you hover over the cell.
+  Note: under Office.js a bad input shows #VALUE!; hover over the cell for the message
+  naming the function and the argument. A blank cell arrives as blank (a blank optional
+  argument takes its default) and an error cell as that error.
 
 Desktop Python (the xlfuncs command, templates, recalculation without Excel):
   once published:   pip install xlfuncs

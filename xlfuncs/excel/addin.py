@@ -25,7 +25,7 @@ from xlfuncs.xlsx.atomic import write_text
 
 UDF_MODULE = "xlfuncs.udfs"
 
-LITE_REQUIREMENTS = "xlfuncs\n"
+LITE_REQUIREMENTS = "xlfuncs-lite\n"
 LITE_MAIN = "from xlfuncs.udfs import *  # noqa: F401,F403 - every xlfuncs function\n"
 
 

@@ -5,7 +5,9 @@ Two runtimes read this module:
 * classic xlwings on Windows desktop Excel: ``UDF MODULES = "xlfuncs.udfs"`` in the xlwings
   config, with the xlwings add-in (``xlfuncs addin install`` sets both up);
 * xlwings Lite (Office.js custom functions) on Windows, Mac and Excel on the web: add
-  ``xlfuncs`` to the Lite requirements and ``from xlfuncs.udfs import *`` in ``main.py``.
+  ``xlfuncs-lite`` (the functions only) to the Lite requirements and
+  ``from xlfuncs.udfs import *`` in ``main.py`` (``xlfuncs addin lite`` says how before the
+  package is published).
 
 Each function is declared once in :mod:`xlfuncs.excel.registry`; this module only wraps it with
 xlwings' ``func`` / ``arg`` / ``ret`` decorators, with the converter options that make a range
