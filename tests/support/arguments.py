@@ -51,6 +51,9 @@ _COHORT = [
     [1, None, 0, None, None], [1, None, 0.0, None, None],
 ]
 _YEARS = _column([1.0, 1.0, 1.0, 1.0])
+_NEEDS = _column([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+_CHILDREN = [[10.0, 0.0], [20.0, 6.0], [12.0, 8.0], [8.0, 14.0], [6.0, 20.0], [0.0, 12.0]]
+_WEEKLY = [[450.0, 0.0], [460.0, 4200.0], [480.0, 4500.0], [500.0, 4300.0], [520.0, 4800.0], [0.0, 5200.0]]
 _RAMP = _column([0.5, 1.0, 1.0, 1.0])
 #: Functions whose arguments must agree with each other in ways the generic candidates miss.
 KNOWN: dict[str, list[Any]] = {
@@ -73,6 +76,12 @@ KNOWN: dict[str, list[Any]] = {
     "CBA_COHORT_MC_PAYBACK": [_COHORT, _YEARS, _RAMP, _STAY, None, None, 500],
     "CBA_COHORT_MC_CORREL": [_COHORT, _column([4, 8]), [[1.0, -0.3], [-0.3, 1.0]], 500],
     "CBA_COHORT_TORNADO": [_COHORT, _YEARS, _RAMP, _STAY],
+    "NEEDS_COST_CORREL": [_NEEDS, _CHILDREN, _WEEKLY],
+    "NEEDS_SHARE_NOT_SEVERE": [_NEEDS, _CHILDREN],
+    "NEEDS_AVERAGE_COST": [_NEEDS, _CHILDREN, _WEEKLY],
+    "NEEDS_MATCHED_COST": [_NEEDS, _CHILDREN, _column([450.0, 4500.0]), _column([1, 1, 1, 1, 2, 2])],
+    "NEEDS_STEP_DOWN_COHORTS": [28.0, _column([0.2, 0.4, 0.5])],
+    "NEEDS_STEP_DOWN_SAVINGS": [28.0, 3650.0, _column([0.2, 0.4, 0.5]), _STAY],
     "CBA_REBASE": [1000.0, 2017.0, 2019.0, _column([2016, 2017, 2018, 2019]), _column([88, 90, 92, 95])],
     "UNIT_COST_UPRATE": [650.0, 2017.0, 2019.0, _column([2016, 2017, 2018, 2019]), _column([88, 90, 92, 95])],
     "LAC_COST_CHANGE": [_column([10.0, 10.5, 11.0, 11.2, 11.9, 12.1, 12.8, 13.0, 13.1, 13.5, 14.0])],
