@@ -191,17 +191,28 @@ class TestBenefitCostRatio:
 
 
 class TestPaybackPeriod:
-    def test_interpolated_between_year_ends(self):
+    def test_counted_from_the_start_of_year_zero(self):
+        # Cumulative at the year ends: -100, -42.03, +13.98; the crossing is in year 2.
         before = -100 + 60 / 1.035
         after = before + 60 / 1.035**2
-        assert ap.payback_period([100, 0, 0], [0, 60, 60]) == pytest.approx(1 + -before / (after - before))
+        assert ap.payback_period([100, 0, 0], [0, 60, 60]) == pytest.approx(2 + -before / (after - before))
+
+    def test_a_service_paying_back_during_its_second_year_gives_one_point_something(self):
+        # Year 0 net -50 (a budget holder must not read "0.x years"), year 1 net +100.
+        payback = ap.payback_period([100, 0], [50, 100], 0.0)
+        assert payback == pytest.approx(1.5)
+        assert 1 < ap.payback_period([100, 0], [50, 100]) < 2
 
     def test_positive_in_the_first_year(self):
         assert ap.payback_period([10, 10], [50, 0]) == 0.0
 
+    def test_part_of_year_zero_when_year_zero_is_net_negative_then_recovers_within_it(self):
+        # Only year ends are known: a year ending positive pays back within that year.
+        assert ap.payback_period([100, 0], [100.0001, 0], 0.0) == pytest.approx(0.0)
+
     def test_break_even_exactly_at_a_year_end(self):
-        # Cumulative -100, 0, +50 (undiscounted): pays back at the end of year 1.
-        assert ap.payback_period([100, 0, 0], [0, 100, 50], 0.0) == pytest.approx(1.0)
+        # Cumulative -100, 0, +50 (undiscounted): pays back at the end of year 1, i.e. 2 years in.
+        assert ap.payback_period([100, 0, 0], [0, 100, 50], 0.0) == pytest.approx(2.0)
 
     def test_never_pays_back_is_not_available(self):
         with pytest.raises(NotFoundError, match="never turns positive"):
@@ -209,19 +220,45 @@ class TestPaybackPeriod:
         error = excel_error("CBA_PAYBACK", [[100, 100]], [[0, 50]])
         assert error.code == "#N/A" and "benefits" in error.message
 
-    def test_excel_convention_counts_from_year_one(self):
+    def test_excel_convention_counts_one_year_later(self):
         assert ap.payback_period([10], [50], first_year=1) == 1.0
+        assert ap.payback_period([100, 0], [0, 150], 0.0, first_year=1) == pytest.approx(2 + 100 / 150)
 
     @given(st.floats(1, 1e6), st.floats(0.01, 10), st.integers(2, 30))
     def test_cumulative_is_zero_at_the_payback_point_when_linear(self, cost, ratio, years):
-        # Undiscounted, constant yearly benefit after a year-0 cost: payback = cost / benefit.
+        # Undiscounted, constant yearly benefit from year 1 after a year-0 cost: the cost is
+        # spent through year 0, then recovered at `benefit` a year from the start of year 1.
         benefit = cost * ratio
         costs, benefits = [cost] + [0] * years, [0] + [benefit] * years
         if cost / benefit < years * (1 - 1e-9):
-            assert ap.payback_period(costs, benefits, 0.0) == pytest.approx(cost / benefit, rel=1e-9)
+            assert ap.payback_period(costs, benefits, 0.0) == pytest.approx(1 + cost / benefit, rel=1e-9)
         elif cost / benefit > years * (1 + 1e-9):
             with pytest.raises(NotFoundError):
                 ap.payback_period(costs, benefits, 0.0)
+
+
+class TestCashPayback:
+    def test_undiscounted_from_the_start_of_year_zero(self):
+        # Cumulative cash -100, -40, +20: crosses two thirds of the way through year 2.
+        assert ap.cash_payback_period([100, 0, 0], [0, 60, 60]) == pytest.approx(2 + 40 / 60)
+        assert excel("CBA_PAYBACK_CASH", [[100, 0, 0]], [[0, 60, 60]]) == pytest.approx(2 + 40 / 60)
+
+    def test_equals_the_discounted_payback_at_a_zero_rate(self):
+        costs, benefits = [300, 50, 50, 50], [0, 200, 220, 200]
+        assert ap.cash_payback_period(costs, benefits) == pytest.approx(
+            ap.payback_period(costs, benefits, 0.0)
+        )
+
+    def test_no_later_than_the_discounted_payback_when_costs_come_first(self):
+        costs, benefits = [300, 50, 50, 50], [0, 200, 220, 200]
+        assert ap.cash_payback_period(costs, benefits) < ap.payback_period(costs, benefits)
+
+    def test_never_pays_back_is_not_available(self):
+        error = excel_error("CBA_PAYBACK_CASH", [[100, 100]], [[0, 50]])
+        assert error.code == "#N/A" and "benefits" in error.message and "cash" in error.message
+
+    def test_profiles_of_different_lengths(self):
+        assert excel_error("CBA_PAYBACK_CASH", [[100, 100]], [[0, 50, 50]]).code == "#N/A"
 
 
 class TestOptimismBias:

@@ -229,6 +229,82 @@ class TestLacForecastTarget:
         assert out == pytest.approx([60, 60])
 
 
+class TestLacForecastRising:
+    """The rate rises by a trend, then levels off, on the population path (seed 003's Rising)."""
+
+    def test_rate_rises_then_holds(self):
+        pop = [50_000] * 8
+        out = lac_forecast([400], 7, "rising", pop, rate_trend=2, trend_years=3)
+        rates = out / 50_000 * 10_000
+        assert rates == pytest.approx([82, 84, 86, 86, 86, 86, 86])
+
+    def test_fractional_years_and_a_given_start(self):
+        out = lac_forecast([1], 3, "rising", [10_000] * 4, rate=70, rate_trend=4, trend_years=1.5)
+        assert out == pytest.approx([74, 76, 76])
+
+    def test_applied_to_the_population_path(self):
+        pop = [40_000, 41_000, 42_000]
+        out = lac_forecast([320], 2, "rising", pop, rate_trend=1, trend_years=10)
+        assert out == pytest.approx([(80 + 1) * 4.1, (80 + 2) * 4.2])
+
+    def test_no_trend_is_population_growth_only(self):
+        pop = [41_000, 41_410, 41_824.1]
+        held = lac_forecast([345], 2, "population", pop)
+        assert lac_forecast([345], 2, "rising", pop, rate_trend=5, trend_years=0) == pytest.approx(held)
+        assert lac_forecast([345], 2, "rising", pop, rate_trend=0, trend_years=9) == pytest.approx(held)
+
+    def test_same_shape_as_a_target_reached_in_trend_years(self):
+        pop = [10_000] * 8
+        rising = lac_forecast([50], 7, "rising", pop, rate_trend=2.5, trend_years=4)
+        target = lac_forecast([50], 7, "target", pop, target_rate=60, target_years=4)
+        assert rising == pytest.approx(target)
+
+    def test_calibration_through_the_published_three_and_ten_year_figures(self):
+        # Seed 003: Rising +£2.08M / £4.01M / £5.98M, Population only +£1.07M / £2.22M / £3.32M
+        # after 3 / 5 / 10 years; today's cost £5.98M / 27% (cost in proportion to children).
+        today = 5_980_000 / 0.27
+        population_index = {h: 1 + c / today for h, c in ((3, 1_070_000), (5, 2_220_000), (10, 3_320_000))}
+        published = {3: 2_080_000, 5: 4_010_000, 10: 5_980_000}
+        ratio = {h: (1 + published[h] / today) / population_index[h] for h in published}
+        rate = 60.0  # any rate today: the calibration is relative to it
+        trend, length = rate * (ratio[3] - 1) / 3, 3 * (ratio[10] - 1) / (ratio[3] - 1)
+        knots = np.interp(np.arange(11), [0, 3, 5, 10], [1, population_index[3], population_index[5], population_index[10]])
+        pop = 345 / rate * 10_000 * knots
+        counts = lac_forecast([345], 10, "rising", pop, rate_trend=trend, trend_years=length)
+        change = (counts / 345 - 1) * today
+        for h in (3, 5, 10):
+            assert change[h - 1] == pytest.approx(published[h], rel=0.05)
+        assert change[[2, 9]] == pytest.approx([published[3], published[10]], rel=1e-9)
+        assert counts[-1] / 345 - 1 == pytest.approx(0.27)  # "+27% activity over 10 years"
+
+    def test_the_missing_parameters(self):
+        with pytest.raises(InputError) as info:
+            lac_forecast([345], 2, "rising", [1e4] * 3, trend_years=3)
+        assert info.value.argument == "rate_trend"
+        with pytest.raises(InputError) as info:
+            lac_forecast([345], 2, "rising", [1e4] * 3, rate_trend=1)
+        assert info.value.argument == "trend_years"
+
+    def test_bad_parameters(self):
+        with pytest.raises(OutOfDomainError) as info:
+            lac_forecast([345], 2, "rising", [1e4] * 3, rate_trend=1, trend_years=-1)
+        assert info.value.argument == "trend_years"
+        with pytest.raises(OutOfDomainError, match="below zero") as info:
+            lac_forecast([345], 5, "rising", [1e5] * 6, rate_trend=-20, trend_years=5)
+        assert info.value.argument == "rate_trend"
+
+    def test_excel_face(self):
+        spec = functions()["LAC_FORECAST"]
+        out = spec([[400]], 3, "rising", [[50_000]] * 4, None, None, None, None, 2, 1)
+        assert out[:, 0].tolist() == pytest.approx([410, 410, 410])
+        with pytest.raises(ExcelError) as info:
+            spec([[400]], 3, "rising", [[50_000]] * 4, None, None, None, None, 2, -1)
+        assert info.value.code == "#NUM!" and "trend_years" in info.value.message
+        with pytest.raises(ExcelError) as info:
+            spec([[400]], 3, "rising", [[50_000]] * 4)
+        assert info.value.code == "#VALUE!" and "rate_trend" in info.value.message
+
+
 class TestLacForecastBadInput:
     """Every bad input of the issue gives an error naming the argument, never a number."""
 

@@ -41,6 +41,20 @@ def _column(values: list[float]) -> list[list[Any]]:
 
 
 _ONE_STATE = [[0.99, 0.005], [0.01, 0.985]]
+_STAY = _column([0.5, 0.3, 0.2])
+#: A cohort appraisal's input table (code, low, central, high, sd), blanks as None.
+_COHORT = [
+    [3, 110, 135.5, 150, None], [1, None, 2285, None, None], [1, None, 0.1, None, None],
+    [4, 10, 21.7, 30, None], [1, None, 0.2, None, None], [1, None, 0.1, None, None],
+    [1, None, 0.0, None, None], [3, 0.0, 0.05, 0.2, None], [5, 1.0, 2.0, 5.0, 0.5],
+    [1, None, 44191, None, None], [1, None, 26536, None, None], [1, None, 0, None, None],
+    [1, None, 0, None, None], [1, None, 0.0, None, None],
+]
+_YEARS = _column([1.0, 1.0, 1.0, 1.0])
+_NEEDS = _column([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+_CHILDREN = [[10.0, 0.0], [20.0, 6.0], [12.0, 8.0], [8.0, 14.0], [6.0, 20.0], [0.0, 12.0]]
+_WEEKLY = [[450.0, 0.0], [460.0, 4200.0], [480.0, 4500.0], [500.0, 4300.0], [520.0, 4800.0], [0.0, 5200.0]]
+_RAMP = _column([0.5, 1.0, 1.0, 1.0])
 #: Functions whose arguments must agree with each other in ways the generic candidates miss.
 KNOWN: dict[str, list[Any]] = {
     "CBA_MC_NET_SAVINGS": [_column([130, 140]), _column([2000, 2600]), _column([15, 20, 25]),
@@ -52,6 +66,22 @@ KNOWN: dict[str, list[Any]] = {
     "CBA_TORNADO": [_column([130, 140]), _column([2000, 2600]), _column([15, 20, 25]), _column([60000, 70000]),
                     _column([1.1, 1.0, 1.0]), _column([0.0, 0.8, 1.0])],
     "CBA_PAYBACK": [_column([100, 50, 50, 50]), _column([0, 80, 90, 100])],
+    "CBA_PAYBACK_CASH": [_column([100, 50, 50, 50]), _column([0, 80, 90, 100])],
+    "CBA_STAY_MEAN": [_STAY],
+    "CBA_STAY_OCCUPANCY": [_STAY],
+    "CBA_STAY_PROFILE": [_ONE_STATE, _column([0.002, 0.003]), _column([0.1, 0.2])],
+    "CBA_COHORT_CARE_YEARS": [_column([10.0, 12.0, 12.0]), _STAY],
+    "CBA_COHORT_NPV": [_COHORT, _YEARS, _RAMP, _STAY],
+    "CBA_COHORT_MC": [_COHORT, _YEARS, _RAMP, _STAY, _column([0.05, 0.5, 0.95]), None, None, 500],
+    "CBA_COHORT_MC_PAYBACK": [_COHORT, _YEARS, _RAMP, _STAY, None, None, 500],
+    "CBA_COHORT_MC_CORREL": [_COHORT, _column([4, 8]), [[1.0, -0.3], [-0.3, 1.0]], 500],
+    "CBA_COHORT_TORNADO": [_COHORT, _YEARS, _RAMP, _STAY],
+    "NEEDS_COST_CORREL": [_NEEDS, _CHILDREN, _WEEKLY],
+    "NEEDS_SHARE_NOT_SEVERE": [_NEEDS, _CHILDREN],
+    "NEEDS_AVERAGE_COST": [_NEEDS, _CHILDREN, _WEEKLY],
+    "NEEDS_MATCHED_COST": [_NEEDS, _CHILDREN, _column([450.0, 4500.0]), _column([1, 1, 1, 1, 2, 2])],
+    "NEEDS_STEP_DOWN_COHORTS": [28.0, _column([0.2, 0.4, 0.5])],
+    "NEEDS_STEP_DOWN_SAVINGS": [28.0, 3650.0, _column([0.2, 0.4, 0.5]), _STAY],
     "CBA_REBASE": [1000.0, 2017.0, 2019.0, _column([2016, 2017, 2018, 2019]), _column([88, 90, 92, 95])],
     "UNIT_COST_UPRATE": [650.0, 2017.0, 2019.0, _column([2016, 2017, 2018, 2019]), _column([88, 90, 92, 95])],
     "LAC_COST_CHANGE": [_column([10.0, 10.5, 11.0, 11.2, 11.9, 12.1, 12.8, 13.0, 13.1, 13.5, 14.0])],

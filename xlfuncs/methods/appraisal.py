@@ -398,13 +398,34 @@ def cumulative_net_benefit(
     return np.cumsum((b - c) * _factors_for(c.size, schedule, start))
 
 
+def _crossing(cumulative: np.ndarray, start: int, what: str) -> float:
+    """Time from the start of year 0 at which ``cumulative`` (at each year end) turns positive.
+
+    Each year's flows are taken as spread evenly through that year, so the cumulative rises (or
+    falls) in a straight line from its value at the end of the year before (0 at the start of
+    the first year) to its value at the end of the year.
+    """
+    positive = np.flatnonzero(cumulative > 0)
+    if positive.size == 0:
+        raise NotFoundError(
+            "benefits",
+            f"the cumulative {what} net benefit never turns positive within the "
+            f"{cumulative.size} years of the profile",
+        )
+    i = int(positive[0])
+    before = float(cumulative[i - 1]) if i else 0.0
+    after = float(cumulative[i])
+    return float(start + i + (-before) / (after - before))
+
+
 def payback_period(
     costs: ArrayLike,
     benefits: ArrayLike,
     schedule: str | float = "standard",
     first_year: int = 0,
 ) -> float:
-    """Years until the cumulative discounted net benefit turns positive, interpolated.
+    """Discounted payback period: years from the start of year 0 until the cumulative
+    discounted net benefit turns positive.
 
     Parameters
     ----------
@@ -414,10 +435,12 @@ def payback_period(
     Returns
     -------
     float
-        The first year *t* whose cumulative discounted net benefit :math:`S_t` is positive,
-        less the part of the year not needed:
-        :math:`(t - 1) + \\frac{-S_{t-1}}{S_t - S_{t-1}}`, i.e. linear interpolation between
-        the year ends (the year of the first value when that is already positive).
+        Years counted from the start of year 0, each year's costs and benefits taken as
+        spread evenly through it. With :math:`S_t` the cumulative discounted net benefit at the
+        end of year *t* (:math:`S_{-1} = 0` at the start) and *t* the first year that ends with
+        :math:`S_t > 0`, the payback is :math:`t + \frac{-S_{t-1}}{S_t - S_{t-1}}`. A service
+        that pays back during its second year (year 1) gives 1.x; one whose first year is
+        already net positive gives 0.
 
     Raises
     ------
@@ -428,30 +451,62 @@ def payback_period(
     Notes
     -----
     The local-partnership CBA guidance (HM Treasury, 2014) reports a payback period where
-    the return is positive. Discounting after HM Treasury Green Book (2022), Annex A6. Years
-    are counted from year 0; cash flows are taken at the end of each year.
+    the return is positive. Discounting after HM Treasury Green Book (2022), Annex A6: year
+    *t*'s flows carry year *t*'s discount factor, the interpolation only places the crossing
+    within the year. With ``first_year`` 1 the first value is year 1, so the count starts one
+    year later. For the undiscounted (cash) payback see :func:`cash_payback_period`.
 
     Examples
     --------
+    A cost of 100 in year 0 and 60 a year of benefits in years 1 and 2 pays back three
+    quarters of the way through year 2:
+
     >>> round(payback_period([100, 0, 0], [0, 60, 60]), 4)
-    1.7504
+    2.7504
     >>> payback_period([0, 10], [50, 0])
     0.0
     """
     cumulative = cumulative_net_benefit(costs, benefits, schedule, first_year)
+    return _crossing(cumulative, _first_year(first_year), "discounted")
+
+
+def cash_payback_period(costs: ArrayLike, benefits: ArrayLike, first_year: int = 0) -> float:
+    """Cash payback period: years from the start of year 0 until the cumulative undiscounted
+    net benefit turns positive.
+
+    Parameters
+    ----------
+    costs, benefits, first_year
+        As :func:`npv`; nothing is discounted.
+
+    Returns
+    -------
+    float
+        As :func:`payback_period`, on the cumulative sum of ``benefits - costs`` in cash.
+
+    Raises
+    ------
+    NotFoundError
+        The cumulative cash net benefit never turns positive within the profile (#N/A).
+
+    Notes
+    -----
+    The budget holder's question: when has the money spent come back? Years are counted from
+    the start of year 0 with each year's flows spread evenly through it, as for
+    :func:`payback_period`; without discounting the cash payback comes no later than the
+    discounted one when costs come first. Excel equivalent: the first year whose running
+    ``=SUM($B$2:B2)`` of net benefits is positive, interpolated within that year.
+
+    Examples
+    --------
+    >>> cash_payback_period([100, 0, 0], [0, 60, 60])
+    2.6666666666666665
+    >>> cash_payback_period([100, 0], [40, 80])
+    1.75
+    """
+    c, b = _pair(costs, benefits)
     start = _first_year(first_year)
-    positive = np.flatnonzero(cumulative > 0)
-    if positive.size == 0:
-        raise NotFoundError(
-            "benefits",
-            f"the cumulative discounted net benefit never turns positive within the "
-            f"{cumulative.size} years of the profile",
-        )
-    i = int(positive[0])
-    if i == 0:
-        return float(start)
-    before, after = cumulative[i - 1], cumulative[i]
-    return float(start + i - 1 + (-before) / (after - before))
+    return _crossing(np.cumsum(b - c), start, "cash")
 
 
 def _share(value: ArrayLike, name: str) -> np.ndarray:

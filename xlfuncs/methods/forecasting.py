@@ -8,8 +8,10 @@ to a projected child population. :func:`lac_forecast` gives both in one spilled 
 * ``"linear"`` and ``"exponential"`` are Excel's TREND and GROWTH on the same data;
 * ``"ets"`` is Holt's additive (level and trend) exponential smoothing, fitted as LibreOffice
   Calc's FORECAST.ETS.ADD does with no seasonality;
-* ``"population"`` and ``"target"`` are the "population growth only" and "falling CLA"
-  scenarios of seed 003 (Thurrock Director of Public Health annual report 2017).
+* ``"population"``, ``"target"`` and ``"rising"`` are the "population growth only", "falling
+  CLA" and "rising CLA" scenarios of seed 003 (Thurrock Director of Public Health annual
+  report 2017): a rate per 10,000 held, moved to a target, or rising and then levelling off,
+  applied to a projected child population.
 
 :func:`lac_forecast_interval` gives the prediction interval of the trend methods and
 :func:`lac_decompose` the demand decomposition of seed 003's Figure 5.
@@ -33,7 +35,9 @@ from xlfuncs.methods.errors import (
 from xlfuncs.methods.rates import PER
 
 #: Every forecasting method, in the order the documentation lists them.
-METHODS = ("linear", "exponential", "ets", "population", "target")
+METHODS = ("linear", "exponential", "ets", "population", "target", "rising")
+#: Methods that apply a rate per 10,000 to a projected population.
+RATE_METHODS = ("population", "target", "rising")
 #: Methods that estimate a trend from the history, so have a prediction interval.
 INTERVAL_METHODS = ("linear", "exponential", "ets")
 #: Longest horizon, in periods: a century of years or 83 years of months.
@@ -265,6 +269,23 @@ def _projection(population: ArrayLike | None, periods: int, method: str) -> np.n
     return values
 
 
+def _rising(start: float, steps: np.ndarray, rate_trend: float | None, trend_years: float | None) -> np.ndarray:
+    """The rising rate path: start + rate_trend x min(step, trend_years)."""
+    if rate_trend is None:
+        raise InputError("rate_trend", 'the "rising" method needs the change in the rate each period')
+    if trend_years is None:
+        raise InputError("trend_years", 'the "rising" method needs the periods the trend lasts')
+    trend, length = float(rate_trend), float(trend_years)
+    if not math.isfinite(trend):
+        raise OutOfDomainError("rate_trend", "must be a finite number of children per 10,000 a period")
+    if not math.isfinite(length) or length < 0:
+        raise OutOfDomainError("trend_years", f"cannot be negative, got {length:g}")
+    path = start + trend * np.minimum(steps, length)
+    if np.any(path < 0):
+        raise OutOfDomainError("rate_trend", "the rate would fall below zero before the trend ends")
+    return path
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -277,6 +298,8 @@ def lac_forecast(
     target_rate: float | None = None,
     target_years: float | None = None,
     known_x: ArrayLike | None = None,
+    rate_trend: float | None = None,
+    trend_years: float | None = None,
 ) -> np.ndarray:
     """Forecast counts of children (or rates) for the next ``horizon`` periods.
 
@@ -284,24 +307,25 @@ def lac_forecast(
     ----------
     known_counts : array_like
         The history, oldest first: children looked after at each 31 March (or a rate per
-        10,000). Non-negative; at least 2 values for the trend methods, 1 for ``"population"``
-        and ``"target"``, which use only the last one.
+        10,000). Non-negative; at least 2 values for the trend methods, 1 for ``"population"``,
+        ``"target"`` and ``"rising"``, which use only the last one.
     horizon : int
         Number of periods to forecast (a whole number from 1 to 1,000).
-    method : {"linear", "exponential", "ets", "population", "target"}
+    method : {"linear", "exponential", "ets", "population", "target", "rising"}
         ``"linear"``: least-squares line (Excel TREND). ``"exponential"``: least-squares line
         through ln(counts), exponentiated (Excel GROWTH); counts must be positive. ``"ets"``:
         Holt's additive exponential smoothing (level and trend, no seasonality).
         ``"population"``: a rate per 10,000 held and applied to ``population``. ``"target"``:
         the rate moves in equal steps to ``target_rate`` over ``target_years``, then holds,
-        applied to ``population``.
+        applied to ``population``. ``"rising"``: the rate rises by ``rate_trend`` each period
+        for ``trend_years`` periods, then levels off, applied to ``population``.
     population : array_like, optional
-        For ``"population"`` and ``"target"``: the child population aged 0-17 at the last known
-        period, then at each forecast period (at least ``horizon + 1`` values; later values are
-        not used).
+        For ``"population"``, ``"target"`` and ``"rising"``: the child population aged 0-17 at
+        the last known period, then at each forecast period (at least ``horizon + 1`` values;
+        later values are not used).
     rate : float, optional
-        For ``"population"`` and ``"target"``: the rate per 10,000 to start from. Default: the
-        last known count over the first population, times 10,000.
+        For ``"population"``, ``"target"`` and ``"rising"``: the rate per 10,000 to start from.
+        Default: the last known count over the first population, times 10,000.
     target_rate : float, optional
         For ``"target"``: the rate per 10,000 reached, e.g. the national average.
     target_years : float, optional
@@ -310,6 +334,12 @@ def lac_forecast(
         For ``"linear"``, ``"exponential"`` and ``"ets"``: the x of each known value, strictly
         increasing, e.g. years (default 1..n, as TREND). The forecasts are at the last x plus
         1, 2, ..., ``horizon``. ``"ets"`` needs consecutive x's.
+    rate_trend : float, optional
+        For ``"rising"``: the change in the rate per 10,000 each period while it rises (may be
+        negative for a falling trend).
+    trend_years : float, optional
+        For ``"rising"``: the periods the trend lasts before the rate levels off (at least 0;
+        a fraction ends the rise part way through a period).
 
     Returns
     -------
@@ -364,6 +394,23 @@ def lac_forecast(
     with :math:`r^*` = ``target_rate`` and :math:`T` = ``target_years``. The report does not
     say how the rate moves; equal steps are this function's choice.
 
+    Rising (seed 003, "rising CLA": "based on trends over the past 5 - 10 years", +27% activity
+    over 10 years): a rate-per-10,000 trend that rises and then levels off, with two
+    parameters, the trend *b* (``rate_trend``) and its length *L* (``trend_years``):
+
+    .. math:: r_h = r + b \\min(h, L), \\quad \\hat y_h = r_h P_h / 10\\,000
+
+    The report publishes neither its trend nor its form. Two parameters are the fewest that
+    reach all three published changes in annual cost (£2.08M / £4.01M / £5.98M after 3 / 5 /
+    10 years) on the population path that reproduces its "population growth only" figures: a
+    straight trend of the counts rises 82% in 10 years against the published 27%, a rate held
+    gives the population-only figures, and a rate rising for ever overshoots the 10-year
+    figure. With :math:`R_h` the ratio of the rate after *h* years to today's that a published
+    figure implies (children, ``1 + change / today's cost``, over the population index), the
+    parameters through the 3- and 10-year figures are
+    :math:`b = r (R_3 - 1) / 3` and :math:`L = 3 (R_{10} - 1) / (R_3 - 1)`; the 5-year figure
+    is then a test of the shape. They are calibrated to the published scenario, not estimated
+    from data (the ``lac_forecast.xlsx`` template shows the calibration).
     Examples
     --------
     Thurrock's published counts (seed 003), 210 in March 2012 and 345 in March 2017, as a
@@ -384,11 +431,16 @@ def lac_forecast(
     array([348.45  , 351.9345])
     >>> lac_forecast([345], 2, "target", pop, target_rate=60, target_years=5)
     array([328.452  , 311.53854])
+
+    The same rate rising by 1.2 per 10,000 a year for 1.5 years, then held:
+
+    >>> lac_forecast([345], 2, "rising", pop, rate_trend=1.2, trend_years=1.5)
+    array([353.4192  , 359.462838])
     """
     key = _method(method, METHODS)
     periods = _periods(horizon)
     steps = np.arange(1.0, periods + 1.0)
-    if key in ("population", "target"):
+    if key in RATE_METHODS:
         counts = _series(known_counts, "known_counts", 1)
         if np.any(counts < 0):
             raise OutOfDomainError("known_counts", "a count of children cannot be negative")
@@ -396,6 +448,8 @@ def lac_forecast(
         start = _base_rate(counts, pop, rate)
         if key == "population":
             return start * pop[1:] / PER
+        if key == "rising":
+            return _rising(start, steps, rate_trend, trend_years) * pop[1:] / PER
         if target_rate is None:
             raise InputError("target_rate", 'the "target" method needs the rate to reach')
         if target_years is None:
@@ -465,7 +519,8 @@ def lac_forecast_interval(
               \\alpha\\beta h + \\tfrac16 \\beta^2 h (2h-1)\\right]}
 
     Excel's FORECAST.ETS.CONFINT uses its own, unpublished, method and gives other widths.
-    ``"population"`` and ``"target"`` apply a given rate, estimate nothing, and have no interval.
+    ``"population"``, ``"target"`` and ``"rising"`` apply a given rate, estimate nothing, and
+    have no interval.
     Seed 003 (Thurrock 2017) publishes its Rising CLA trend without an interval; seed 003 also
     warns that "forecasting future numbers ... involves a lot of uncertainty": this is that
     uncertainty for the trend alone, assuming the trend's form is right.

@@ -8,23 +8,30 @@ Four sheets after About:
   violence rows carry only what was published (reach, impact, net savings) and what those
   figures alone support (net saving per outcome prevented), marked as derived: their costs and
   savings per case were not published and are not invented here.
-* **Appraisal**: a 10-year Green Book appraisal of the edge-of-care service, with optimism
-  bias, deadweight, attribution, displacement, ramp-up, drop-off and price rebasing; fiscal
-  benefits split cashable / non-cashable beside economic and social value. Assumptions that
-  are not published are labelled as illustrative, for a council to replace.
-* **Monte Carlo**: percentiles of the NPV and of one year's net savings over ranges of the four
-  inputs, the probability of payback, and a tornado table and chart.
+* **Appraisal**: a 10-year Green Book cohort appraisal of the edge-of-care service: each
+  year's cohort of children kept out of care saves the care they would have had over their
+  stay (a length-of-stay profile), less drop-off within the cohort, with optimism bias,
+  deadweight, attribution, displacement, ramp-up, real unit-cost growth and price rebasing;
+  fiscal benefits split cashable / non-cashable beside economic and social value; discounted
+  and cash payback counted from the start of year 0. Assumptions that are not published are
+  labelled as illustrative, for a council to replace.
+* **Monte Carlo**: every input of the appraisal given a distribution (fixed, uniform,
+  triangular, PERT or truncated normal), chosen inputs rank-correlated (target beside achieved),
+  percentiles of the NPV (public value, fiscal, cashable), the probability of payback, and a
+  tornado of every input with its chart.
 """
 
 from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xlfuncs.methods import cohort
 from xlfuncs.templates import Template
 from xlfuncs.templates._layout import (
     DERIVED_FILL,
@@ -95,6 +102,58 @@ OTHER_ROWS = (
 YEARS = 10
 FIRST_COL = 2  # column B holds year 0 on the Appraisal sheet
 DEFLATOR_YEARS = tuple(range(2017, 2027))
+
+# Appraisal sheet rows.
+INPUT_TOP = 4  # the 14 inputs of the cohort appraisal, in the order of cohort.INPUTS
+SCHEDULE_ROW = INPUT_TOP + len(cohort.INPUTS)
+REBASE_ROW = SCHEDULE_ROW + 3
+YEAR_ROW = REBASE_ROW + 2
+RUNNING_ROW = YEAR_ROW + 1
+RAMP_ROW = YEAR_ROW + 2
+PROFILE_ROW = YEAR_ROW + 5
+COSTS_ROW = YEAR_ROW + 10
+RESULTS_ROW = COSTS_ROW + 17
+PAYBACK_ROW = RESULTS_ROW + 11  # discounted, all benefits; cash payback two rows below
+#: ILLUSTRATIVE length-of-stay profile: CBA_STAY_PROFILE of the bundled synthetic SSDA903
+#: sample's stock-flow model (2022-23 reference year), rounded to whole per cent.
+STAY_PROFILE = (0.31, 0.22, 0.15, 0.10, 0.07, 0.05, 0.03, 0.02, 0.02, 0.03)
+
+# Monte Carlo sheet rows.
+MC_HEADER = 4
+MC_FIRST = MC_HEADER + 1
+MC_LAST = MC_FIRST + len(cohort.INPUTS) - 1
+DISTRIBUTION_NAMES = ("fixed", "uniform", "triangular", "PERT", "normal")
+#: ILLUSTRATIVE uncertainty of each input: distribution, low, high, sd (the central value is the
+#: Appraisal sheet's). Low and high of a normal are its truncation bounds (None: the input's limits).
+UNCERTAINTY = {
+    "reach": ("triangular", 110, 150, None),
+    "cost_per_case": ("triangular", 2000, 2800, None),
+    "optimism_bias": ("uniform", 0.05, 0.25, None),
+    "children_prevented": ("PERT", 10, 30, None),
+    "deadweight": ("triangular", 0.10, 0.40, None),
+    "attribution": ("triangular", 0.0, 0.20, None),
+    "displacement": ("fixed", None, None, None),
+    "drop_off": ("PERT", 0.0, 0.20, None),
+    "mean_stay": ("normal", 1.0, 6.0, 0.5),
+    "cashable_per_year": ("normal", None, None, 5000),
+    "non_cashable_per_year": ("triangular", 15_000, 35_000, None),
+    "economic_per_year": ("fixed", None, None, None),
+    "social_per_year": ("fixed", None, None, None),
+    "unit_cost_growth": ("uniform", -0.01, 0.02, None),
+}
+#: ILLUSTRATIVE rank correlations: a service that keeps more children out of care also keeps
+#: them out longer (less drop-off); placement and staff savings move with care prices.
+CORRELATED = (4, 8, 10, 11)
+TARGET_CORRELATION = (
+    (1.0, -0.3, 0.0, 0.0),
+    (-0.3, 1.0, 0.0, 0.0),
+    (0.0, 0.0, 1.0, 0.6),
+    (0.0, 0.0, 0.6, 1.0),
+)
+CORREL_TOP = MC_LAST + 2
+MC_SETTINGS = CORREL_TOP + len(CORRELATED) + 4
+PERCENTILE_TOP = MC_SETTINGS + 5
+TORNADO_TOP = PERCENTILE_TOP + 9
 
 
 def _cell(sheet: Worksheet, ref: str, value, fill=None, fmt=None, bold=False):
@@ -235,35 +294,62 @@ def _year_cols() -> list[str]:
 
 def _appraisal(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Appraisal")
-    _title(sheet, "Edge-of-care service: 10-year appraisal, HM Treasury Green Book discounting")
+    _title(sheet, "Edge-of-care service: 10-year cohort appraisal, HM Treasury Green Book discounting")
     note(
         sheet,
         "A2",
-        "Year 0 is now and is not discounted. Values in base-year prices. Fiscal benefits are split "
-        "cashable / non-cashable beside economic and social value (HM Treasury local-partnership CBA guidance, 2014).",
+        "Each year's cohort of children kept out of care saves the care they would have had in every "
+        "year of their stay (length-of-stay profile), less drop-off within the cohort. Year 0 is now and "
+        "is not discounted; values in base-year prices; fiscal benefits split cashable / non-cashable "
+        "beside economic and social value (HM Treasury local-partnership CBA guidance, 2014).",
     )
     header_row(sheet, 3, ["Assumption", "Value", "Status"])
-    assumptions = [
-        (4, "Annual service cost (£)", "=Interventions!C7", MONEY, OUTPUT_FILL, "computed from published reach and cost per family"),
-        (5, "Children prevented from care a year", "=Interventions!B8", "#,##0.0", OUTPUT_FILL, PUBLISHED),
-        (6, "Cashable saving per child prevented (£)", "=Interventions!C13", MONEY_2DP, DERIVED_FILL, "IMPLIED by the published cashable net savings"),
-        (7, "Non-cashable fiscal saving per child prevented (£)", "=Interventions!C14", MONEY_2DP, DERIVED_FILL, "derived: saving per child - cashable part"),
-        (8, "Economic value per child prevented (£)", 0, MONEY, INPUT_FILL, "not published: enter if known"),
-        (9, "Social value per child prevented (£)", 0, MONEY, INPUT_FILL, "not published: enter if known"),
-        (10, "Optimism bias uplift on costs", 0.10, PERCENT, INPUT_FILL, ILLUSTRATIVE),
-        (11, "Deadweight (would have happened anyway)", 0.20, PERCENT, INPUT_FILL, ILLUSTRATIVE),
-        (12, "Attribution (owed to other services)", 0.10, PERCENT, INPUT_FILL, ILLUSTRATIVE),
-        (13, "Displacement (moved, not avoided)", 0.0, PERCENT, INPUT_FILL, ILLUSTRATIVE),
-        (14, "Drop-off of the effect a year", 0.05, PERCENT, INPUT_FILL, ILLUSTRATIVE),
-        (15, "Discount schedule", "standard", None, INPUT_FILL, '"standard" (3.5% to year 30), "health" (1.5%) or a constant rate'),
-        (16, "Price year of the inputs", 2017, "0", INPUT_FILL, "Thurrock report prices"),
-        (17, "Base year of the appraisal", 2017, "0", INPUT_FILL, "restate all values in this year's prices"),
-        (18, "Rebase factor (base-year prices / price-year prices)", "=CBA_REBASE(1,B16,B17,N5:N14,O5:O14)", "0.0000", OUTPUT_FILL, "from the deflator index (columns N:O)"),
-    ]
-    for row, label, value, fmt, fill, status in assumptions:
-        sheet.cell(row=row, column=1, value=label)
+    rows = {name: row for name, row in zip(cohort.INPUTS, range(INPUT_TOP, INPUT_TOP + len(cohort.INPUTS)), strict=True)}
+    profile = _row_range(PROFILE_ROW)
+    assumptions = {
+        "reach": ("=Interventions!B5", "#,##0.0", OUTPUT_FILL, PUBLISHED),
+        "cost_per_case": ("=Interventions!B6", MONEY, OUTPUT_FILL, PUBLISHED),
+        "optimism_bias": (0.10, PERCENT, INPUT_FILL, ILLUSTRATIVE),
+        "children_prevented": ("=Interventions!B8", "#,##0.0", OUTPUT_FILL, PUBLISHED),
+        "deadweight": (0.20, PERCENT, INPUT_FILL, ILLUSTRATIVE),
+        "attribution": (0.10, PERCENT, INPUT_FILL, ILLUSTRATIVE),
+        "displacement": (0.0, PERCENT, INPUT_FILL, ILLUSTRATIVE),
+        "drop_off": (0.05, PERCENT, INPUT_FILL, ILLUSTRATIVE + " (share of a cohort's avoided care lost each year)"),
+        "mean_stay": (
+            f"=CBA_STAY_MEAN({profile})",
+            "0.00",
+            DERIVED_FILL,
+            f"from the length-of-stay profile (row {PROFILE_ROW}); type a number to stretch the profile to it",
+        ),
+        "cashable_per_year": (
+            "=Interventions!C13",
+            MONEY_2DP,
+            DERIVED_FILL,
+            "IMPLIED by the published cashable net savings, Thurrock's saving per child taken as a year of care",
+        ),
+        "non_cashable_per_year": ("=Interventions!C14", MONEY_2DP, DERIVED_FILL, "derived: saving per child - cashable part, a year of care"),
+        "economic_per_year": (0, MONEY, INPUT_FILL, "not published: enter if known"),
+        "social_per_year": (0, MONEY, INPUT_FILL, "not published: enter if known"),
+        "unit_cost_growth": (0.0, PERCENT, INPUT_FILL, ILLUSTRATIVE + ": real rise of care prices above the GDP deflator"),
+    }
+    for name, (value, fmt, fill, status) in assumptions.items():
+        row = rows[name]
+        sheet.cell(row=row, column=1, value=cohort.LABELS[name])
         _cell(sheet, f"B{row}", value, fill, fmt)
         sheet.cell(row=row, column=3, value=status)
+    settings: list[tuple[int, str, object, str | None, PatternFill, str]] = [
+        (SCHEDULE_ROW, "Discount schedule", "standard", None, INPUT_FILL, '"standard" (3.5% to year 30), "health" (1.5%) or a constant rate'),
+        (SCHEDULE_ROW + 1, "Price year of the inputs", 2017, "0", INPUT_FILL, "Thurrock report prices"),
+        (SCHEDULE_ROW + 2, "Base year of the appraisal", 2017, "0", INPUT_FILL, "restate all values in this year's prices"),
+        (REBASE_ROW, "Rebase factor (base-year prices / price-year prices)",
+         f"=CBA_REBASE(1,B{SCHEDULE_ROW + 1},B{SCHEDULE_ROW + 2},N5:N14,O5:O14)", "0.0000", OUTPUT_FILL,
+         "from the deflator index (columns N:O)"),
+    ]
+    for row, label, setting, setting_format, fill, status in settings:
+        sheet.cell(row=row, column=1, value=label)
+        _cell(sheet, f"B{row}", setting, fill, setting_format)
+        sheet.cell(row=row, column=3, value=status)
+    define(workbook, "MeanStayAvoided", sheet, f"B{rows['mean_stay']}")
 
     # Deflator index beside the assumptions.
     header_row(sheet, 4, ["Year", "Deflator index"], column=14)
@@ -275,224 +361,337 @@ def _appraisal(workbook: Workbook) -> Worksheet:
 
     cols = _year_cols()
     first, last = cols[0], cols[-1]
-    header_row(sheet, 20, ["Year"] + [None] * YEARS)
+    header_row(sheet, YEAR_ROW, ["Year"] + [None] * YEARS)
     for t, col in enumerate(cols):
-        _cell(sheet, f"{col}20", t, None, "0")
-        sheet[f"{col}20"].font = Font(bold=True, color="FFFFFF")
+        _cell(sheet, f"{col}{YEAR_ROW}", t, None, "0")
+        sheet[f"{col}{YEAR_ROW}"].font = Font(bold=True, color="FFFFFF")
     labels = {
-        21: "Service running (1 = yes)",
-        22: "Ramp-up: share of the full effect reached",
-        23: "Effect after drop-off",
-        24: "Children prevented from care",
-        25: "Costs with optimism bias (£)",
-        26: "Fiscal benefits, cashable (£)",
-        27: "Fiscal benefits, non-cashable (£)",
-        28: "Fiscal benefits, total (£)",
-        29: "Economic value (£)",
-        30: "Social value (£)",
-        31: "All benefits: public value (£)",
-        32: "Net benefit (£)",
-        33: "Green Book discount factor",
-        34: "Discounted net benefit (£)",
-        35: "Cumulative discounted net benefit (£)",
-        36: "Discounted cashable net benefit (£)",
-        37: "Cumulative discounted cashable net benefit (£)",
-        39: "Cost profile for the Monte Carlo (x a year's cost)",
-        40: "Benefit profile for the Monte Carlo (x a year's gross saving)",
+        RUNNING_ROW: "Service running (1 = yes)",
+        RAMP_ROW: "Ramp-up: share of the full effect reached",
+        YEAR_ROW + 3: "Children kept out of care: this year's cohort, gross",
+        YEAR_ROW + 4: "This year's cohort, net of deadweight, attribution and displacement",
+        PROFILE_ROW: "Length-of-stay profile: share of stays that would end in their 1st, 2nd, ... year",
+        YEAR_ROW + 6: "Share of each year of a stay spent in care (1st, 2nd, ... year of stay)",
+        YEAR_ROW + 7: "Persistence of a cohort's effect, by years since prevention",
+        YEAR_ROW + 8: "Child-years of care avoided, all cohorts so far",
+        YEAR_ROW + 9: "Unit cost index (real growth)",
+        COSTS_ROW: "Costs with optimism bias (£)",
+        COSTS_ROW + 1: "Fiscal benefits, cashable (£)",
+        COSTS_ROW + 2: "Fiscal benefits, non-cashable (£)",
+        COSTS_ROW + 3: "Fiscal benefits, total (£)",
+        COSTS_ROW + 4: "Economic value (£)",
+        COSTS_ROW + 5: "Social value (£)",
+        COSTS_ROW + 6: "All benefits: public value (£)",
+        COSTS_ROW + 7: "Net benefit (£)",
+        COSTS_ROW + 8: "Green Book discount factor",
+        COSTS_ROW + 9: "Discounted net benefit (£)",
+        COSTS_ROW + 10: "Cumulative discounted net benefit (£)",
+        COSTS_ROW + 11: "Discounted cashable net benefit (£)",
+        COSTS_ROW + 12: "Cumulative discounted cashable net benefit (£)",
+        COSTS_ROW + 13: "Cumulative net benefit, cash: undiscounted (£)",
     }
     for row, label in labels.items():
         sheet.cell(row=row, column=1, value=label)
+    r = rows
+    gross, net, occupancy, persistence, cared, index = (YEAR_ROW + k for k in (3, 4, 6, 7, 8, 9))
+    c = COSTS_ROW
+    sheet[f"{first}{occupancy}"] = ArrayFormula(
+        f"{first}{occupancy}:{last}{occupancy}", f"=CBA_STAY_OCCUPANCY({profile},{YEARS},$B${r['mean_stay']})"
+    )
+    sheet[f"{first}{cared}"] = ArrayFormula(
+        f"{first}{cared}:{last}{cared}",
+        f"=CBA_COHORT_CARE_YEARS({_row_range(net)},{profile},$B${r['drop_off']},$B${r['mean_stay']})",
+    )
+    adjust = f"$B${r['deadweight']},$B${r['attribution']},$B${r['displacement']}"
+    price = f"$B${REBASE_ROW}"
     ramp = [0.25, 0.75] + [1.0] * (YEARS - 2)
-    adjust = "$B$11,$B$12,$B$13"
     for t, col in enumerate(cols):
-        _cell(sheet, f"{col}21", 1, INPUT_FILL, "0")
-        _cell(sheet, f"{col}22", ramp[t], INPUT_FILL, "0%")
-        _cell(sheet, f"{col}23", f"=CBA_DROP_OFF({col}22,$B$14,{col}20)", OUTPUT_FILL, "0.000")
-        _cell(sheet, f"{col}24", f"=$B$5*{col}23", OUTPUT_FILL, "0.0")
-        _cell(sheet, f"{col}25", f"=CBA_OPTIMISM_BIAS($B$4*{col}21,$B$10)*$B$18", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}26", f"=CBA_NET_OUTCOME({col}24*$B$6,{adjust})*$B$18", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}27", f"=CBA_NET_OUTCOME({col}24*$B$7,{adjust})*$B$18", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}28", f"={col}26+{col}27", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}29", f"=CBA_NET_OUTCOME({col}24*$B$8,{adjust})*$B$18", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}30", f"=CBA_NET_OUTCOME({col}24*$B$9,{adjust})*$B$18", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}31", f"={col}28+{col}29+{col}30", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}32", f"={col}31-{col}25", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}33", f"=CBA_DISCOUNT_FACTOR({col}20,$B$15)", OUTPUT_FILL, "0.0000")
-        _cell(sheet, f"{col}34", f"={col}32*{col}33", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}35", f"=SUM(${first}$34:{col}34)", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}36", f"=({col}26-{col}25)*{col}33", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}37", f"=SUM(${first}$36:{col}36)", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}39", f"={col}25/$B$4", DERIVED_FILL, "0.0000")
-        _cell(sheet, f"{col}40", f"={col}31/($B$5*Interventions!$C$11)", DERIVED_FILL, "0.0000")
+        year_cell = f"{col}{YEAR_ROW}"
+        _cell(sheet, f"{col}{RUNNING_ROW}", 1, INPUT_FILL, "0")
+        _cell(sheet, f"{col}{RAMP_ROW}", ramp[t], INPUT_FILL, "0%")
+        _cell(sheet, f"{col}{gross}", f"=$B${r['children_prevented']}*{col}{RUNNING_ROW}*{col}{RAMP_ROW}", OUTPUT_FILL, "0.00")
+        _cell(sheet, f"{col}{net}", f"=CBA_NET_OUTCOME({col}{gross},{adjust})", OUTPUT_FILL, "0.00")
+        _cell(sheet, f"{col}{PROFILE_ROW}", STAY_PROFILE[t], INPUT_FILL, "0%")
+        sheet[f"{col}{occupancy}"].fill = OUTPUT_FILL
+        sheet[f"{col}{occupancy}"].number_format = "0.000"
+        _cell(sheet, f"{col}{persistence}", f"=CBA_DROP_OFF(1,$B${r['drop_off']},{year_cell})", OUTPUT_FILL, "0.000")
+        sheet[f"{col}{cared}"].fill = OUTPUT_FILL
+        sheet[f"{col}{cared}"].number_format = "0.00"
+        _cell(sheet, f"{col}{index}", f"=(1+$B${r['unit_cost_growth']})^{year_cell}", OUTPUT_FILL, "0.0000")
+        care = f"{col}{cared}*{col}{index}*{price}"
+        _cell(sheet, f"{col}{c}", f"=CBA_OPTIMISM_BIAS($B${r['reach']}*$B${r['cost_per_case']}*{col}{RUNNING_ROW},$B${r['optimism_bias']})*{price}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 1}", f"={care}*$B${r['cashable_per_year']}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 2}", f"={care}*$B${r['non_cashable_per_year']}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 3}", f"={col}{c + 1}+{col}{c + 2}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 4}", f"={care}*$B${r['economic_per_year']}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 5}", f"={care}*$B${r['social_per_year']}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 6}", f"={col}{c + 3}+{col}{c + 4}+{col}{c + 5}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 7}", f"={col}{c + 6}-{col}{c}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 8}", f"=CBA_DISCOUNT_FACTOR({year_cell},$B${SCHEDULE_ROW})", OUTPUT_FILL, "0.0000")
+        _cell(sheet, f"{col}{c + 9}", f"={col}{c + 7}*{col}{c + 8}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 10}", f"=SUM(${first}${c + 9}:{col}{c + 9})", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 11}", f"=({col}{c + 1}-{col}{c})*{col}{c + 8}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 12}", f"=SUM(${first}${c + 11}:{col}{c + 11})", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"{col}{c + 13}", f"=SUM(${first}${c + 7}:{col}{c + 7})", OUTPUT_FILL, MONEY)
     note(
         sheet,
-        "A38",
-        "Effect after drop-off = ramp-up x (1 - drop-off) ^ year. Benefits = children prevented x "
-        "value per child, less deadweight, attribution and displacement, in base-year prices.",
+        f"A{c + 14}",
+        "Child-years avoided in year t = sum over earlier cohorts s of cohort(s) x share of year t-s of a stay "
+        "in care x (1 - drop-off)^(t-s) (CBA_COHORT_CARE_YEARS). Benefits = child-years x value a year x unit "
+        "cost index, in base-year prices.",
+    )
+    note(
+        sheet,
+        f"A{c + 15}",
+        f"ILLUSTRATIVE length-of-stay profile: rounded from the bundled synthetic SSDA903 sample (CBA_STAY_PROFILE "
+        f"of its stock-flow model); replace with =CBA_STAY_PROFILE(Transitions, Exits, Entrants, {YEARS}) over "
+        "your own (stock_flow.xlsx, xlfuncs forecast-903 --template). Care after year 9 is not counted.",
     )
 
-    costs = f"{first}25:{last}25"
-    cashable = f"{first}26:{last}26"
-    fiscal = f"{first}28:{last}28"
-    public = f"{first}31:{last}31"
-    header_row(sheet, 42, ["Result", "Value", "How"])
+    costs = _row_range(c)
+    cashable = _row_range(c + 1)
+    fiscal = _row_range(c + 3)
+    public = _row_range(c + 6)
+    schedule = f"$B${SCHEDULE_ROW}"
+    convention = (
+        "years from the start of year 0, each year's flows spread evenly through it: 1.5 is half way "
+        f"through year 1, the second year; #N/A if not within {YEARS} years"
+    )
+    header_row(sheet, RESULTS_ROW, ["Result", "Value", "How"])
     results = [
-        (43, "Present value of costs (£)", f"=CBA_PV({costs},$B$15)", MONEY, "CBA_PV"),
-        (44, "Present value of cashable fiscal benefits (£)", f"=CBA_PV({cashable},$B$15)", MONEY, "CBA_PV"),
-        (45, "Present value of all fiscal benefits (£)", f"=CBA_PV({fiscal},$B$15)", MONEY, "CBA_PV"),
-        (46, "Present value of all benefits (£)", f"=CBA_PV({public},$B$15)", MONEY, "CBA_PV"),
-        (47, "Net present value: public value (£)", f"=CBA_NPV({costs},{public},$B$15)", MONEY, "CBA_NPV"),
-        (48, "Net present value: fiscal (£)", f"=CBA_NPV({costs},{fiscal},$B$15)", MONEY, "CBA_NPV"),
-        (49, "Net present value: cashable only (£)", f"=CBA_NPV({costs},{cashable},$B$15)", MONEY, "CBA_NPV"),
-        (50, "Benefit-cost ratio: public value", f"=CBA_BCR({costs},{public},$B$15)", "0.00", "CBA_BCR"),
-        (51, "Benefit-cost ratio: fiscal", f"=CBA_BCR({costs},{fiscal},$B$15)", "0.00", "CBA_BCR"),
-        (52, "Benefit-cost ratio: cashable", f"=CBA_BCR({costs},{cashable},$B$15)", "0.00", "CBA_BCR"),
-        (53, "Payback period, all benefits (years)", f"=CBA_PAYBACK({costs},{public},$B$15)", "0.00", f"CBA_PAYBACK: when the cumulative discounted net benefit turns positive (#N/A if not within {YEARS} years)"),
-        (54, "Payback period, cashable only (years)", f"=CBA_PAYBACK({costs},{cashable},$B$15)", "0.00", "CBA_PAYBACK, cashable benefits only"),
-        (56, "NPV with Excel's convention at 3.5% (first year discounted)", f"=CBA_NPV({costs},{public},0.035,1)", MONEY, "CBA_NPV with first_year 1"),
-        (57, "The same by Excel's own NPV", f"=NPV(0.035,{first}32:{last}32)", MONEY, "Excel NPV(rate, net benefits): discounts year 0 too"),
+        ("Present value of costs (£)", f"=CBA_PV({costs},{schedule})", MONEY, "CBA_PV"),
+        ("Present value of cashable fiscal benefits (£)", f"=CBA_PV({cashable},{schedule})", MONEY, "CBA_PV"),
+        ("Present value of all fiscal benefits (£)", f"=CBA_PV({fiscal},{schedule})", MONEY, "CBA_PV"),
+        ("Present value of all benefits (£)", f"=CBA_PV({public},{schedule})", MONEY, "CBA_PV"),
+        ("Net present value: public value (£)", f"=CBA_NPV({costs},{public},{schedule})", MONEY, "CBA_NPV"),
+        ("Net present value: fiscal (£)", f"=CBA_NPV({costs},{fiscal},{schedule})", MONEY, "CBA_NPV"),
+        ("Net present value: cashable only (£)", f"=CBA_NPV({costs},{cashable},{schedule})", MONEY, "CBA_NPV"),
+        ("Benefit-cost ratio: public value", f"=CBA_BCR({costs},{public},{schedule})", "0.00", "CBA_BCR"),
+        ("Benefit-cost ratio: fiscal", f"=CBA_BCR({costs},{fiscal},{schedule})", "0.00", "CBA_BCR"),
+        ("Benefit-cost ratio: cashable", f"=CBA_BCR({costs},{cashable},{schedule})", "0.00", "CBA_BCR"),
+        ("Payback, discounted, all benefits (years from the start of year 0)", f"=CBA_PAYBACK({costs},{public},{schedule})", "0.00", f"CBA_PAYBACK: {convention}"),
+        ("Payback, discounted, cashable only (years from the start of year 0)", f"=CBA_PAYBACK({costs},{cashable},{schedule})", "0.00", f"CBA_PAYBACK, cashable benefits: {convention}"),
+        ("Payback, cash (undiscounted), all benefits (years from the start of year 0)", f"=CBA_PAYBACK_CASH({costs},{public})", "0.00", f"CBA_PAYBACK_CASH: {convention}"),
+        ("Payback, cash (undiscounted), cashable only (years from the start of year 0)", f"=CBA_PAYBACK_CASH({costs},{cashable})", "0.00", "CBA_PAYBACK_CASH, cashable benefits: the same convention"),
+        ("Child-years of care avoided over the 10 years", f"=SUM({_row_range(cared)})", "#,##0.0", "sum of the child-years row"),
+        ("NPV with Excel's convention at 3.5% (first year discounted)", f"=CBA_NPV({costs},{public},0.035,1)", MONEY, "CBA_NPV with first_year 1"),
+        ("The same by Excel's own NPV", f"=NPV(0.035,{_row_range(c + 7)})", MONEY, "Excel NPV(rate, net benefits): discounts year 0 too"),
     ]
-    for row, label, formula, fmt, how in results:
+    for offset, (label, formula, fmt, how) in enumerate(results):
+        row = RESULTS_ROW + 1 + offset
         sheet.cell(row=row, column=1, value=label)
         _cell(sheet, f"B{row}", formula, OUTPUT_FILL, fmt)
         sheet.cell(row=row, column=3, value=how)
-    define(workbook, "AppraisalNPV", sheet, "B47")
-    define(workbook, "AppraisalCashableNPV", sheet, "B49")
-    define(workbook, "AppraisalBCR", sheet, "B50")
-    define(workbook, "AppraisalPayback", sheet, "B53")
+    result = {label: RESULTS_ROW + 1 + offset for offset, (label, *_rest) in enumerate(results)}
+    define(workbook, "AppraisalNPV", sheet, f"B{result['Net present value: public value (£)']}")
+    define(workbook, "AppraisalCashableNPV", sheet, f"B{result['Net present value: cashable only (£)']}")
+    define(workbook, "AppraisalBCR", sheet, f"B{result['Benefit-cost ratio: public value']}")
+    define(workbook, "AppraisalPayback", sheet, f"B{PAYBACK_ROW}")
+    define(workbook, "AppraisalCashPayback", sheet, f"B{PAYBACK_ROW + 2}")
 
     chart = LineChart()
-    chart.title = "Cumulative discounted net benefit"
-    chart.y_axis.title = "£ (base-year prices, discounted)"
+    chart.title = "Cumulative net benefit"
+    chart.y_axis.title = "£ (base-year prices)"
     chart.x_axis.title = "Year"
     chart.height, chart.width = 8, 18
-    for row in (35, 37):
+    for row in (c + 10, c + 12, c + 13):
         data = Reference(sheet, min_col=1, max_col=FIRST_COL + YEARS - 1, min_row=row, max_row=row)
         chart.add_data(data, from_rows=True, titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=FIRST_COL, max_col=FIRST_COL + YEARS - 1, min_row=20))
+    chart.set_categories(Reference(sheet, min_col=FIRST_COL, max_col=FIRST_COL + YEARS - 1, min_row=YEAR_ROW))
     chart.y_axis.number_format = "£#,##0"
-    sheet.add_chart(chart, "E42")
+    sheet.add_chart(chart, f"E{RESULTS_ROW}")
 
-    sheet.column_dimensions["A"].width = 52
+    sheet.column_dimensions["A"].width = 60
     for col in cols:
         sheet.column_dimensions[col].width = 13
     sheet.column_dimensions["C"].width = 16
     sheet.column_dimensions["N"].width = 10
     sheet.column_dimensions["O"].width = 14
-    sheet.freeze_panes = "B21"
+    sheet.freeze_panes = f"B{YEAR_ROW + 1}"
     return sheet
+
+
+def _row_range(row: int) -> str:
+    """The years of one row of the Appraisal sheet, e.g. ``B28:K28``."""
+    cols = _year_cols()
+    return f"{cols[0]}{row}:{cols[-1]}{row}"
 
 
 def _monte_carlo(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Monte Carlo")
-    _title(sheet, "How sure are we? Monte Carlo simulation and one-way sensitivity")
+    _title(sheet, "How sure are we? Monte Carlo simulation over every input and one-way sensitivity")
     note(
         sheet,
         "A2",
-        "Most likely values are the published ones; low and high are ILLUSTRATIVE ranges, not "
-        "published: replace them. Two cells (low, high) give a uniform range, three a triangular one.",
+        "Central values are the Appraisal sheet's; distributions, low, high, standard deviations and "
+        "correlations are ILLUSTRATIVE, not published: replace them. Normal: mean = central, truncated at "
+        "low and high (blank: the input's own limits).",
     )
-    header_row(sheet, 3, ["Input", "Low", "Most likely", "High", "Status"])
-    inputs = [
-        (4, "Eligible families (reach)", 110, "=Interventions!B5", 150, "#,##0.0"),
-        (5, "Cost per family (£)", 2000, "=Interventions!B6", 2800, MONEY),
-        (6, "Children prevented from care", 10, "=Interventions!B8", 30, "#,##0.0"),
-        (7, "Saving per child prevented (£)", 50_000, "=Interventions!C11", 85_000, MONEY),
-    ]
-    for row, label, low, mode, high, fmt in inputs:
-        sheet.cell(row=row, column=1, value=label)
-        _cell(sheet, f"B{row}", low, INPUT_FILL, fmt)
-        _cell(sheet, f"C{row}", mode, OUTPUT_FILL, fmt)
-        _cell(sheet, f"D{row}", high, INPUT_FILL, fmt)
-        sheet.cell(row=row, column=5, value=f"most likely {PUBLISHED}; low and high illustrative")
-    sheet["A9"] = "Draws"
-    _cell(sheet, "B9", 10_000, INPUT_FILL, "#,##0")
-    sheet["A10"] = "Seed (the same seed gives the same results)"
-    _cell(sheet, "B10", 2017, INPUT_FILL, "0")
-    sheet["A11"] = "Discount schedule"
-    _cell(sheet, "B11", "=Appraisal!B15", OUTPUT_FILL)
+    note(
+        sheet,
+        "A3",
+        "Distributions: fixed, uniform (low to high), triangular and PERT (low, most likely, high), normal "
+        "(truncated). The code column turns the name into the number the functions read.",
+    )
+    header_row(
+        sheet,
+        MC_HEADER,
+        ["Input", "Distribution", "Code", "Low", "Central (most likely; mean for normal)", "High", "SD (normal)", "Status"],
+    )
+    codes = f"$K${MC_FIRST}:$K${MC_FIRST + len(DISTRIBUTION_NAMES) - 1}"
+    choices = DataValidation(type="list", formula1=f'"{",".join(DISTRIBUTION_NAMES)}"', allow_blank=False)
+    sheet.add_data_validation(choices)
+    formats = {
+        "reach": "#,##0.0", "cost_per_case": MONEY, "children_prevented": "#,##0.0", "mean_stay": "0.00",
+        "cashable_per_year": MONEY, "non_cashable_per_year": MONEY, "economic_per_year": MONEY,
+        "social_per_year": MONEY,
+    }
+    for j, name in enumerate(cohort.INPUTS):
+        row = MC_FIRST + j
+        kind, low, high, sd = UNCERTAINTY[name]
+        fmt = formats.get(name, PERCENT)
+        sheet.cell(row=row, column=1, value=cohort.LABELS[name])
+        _cell(sheet, f"B{row}", kind, INPUT_FILL)
+        choices.add(f"B{row}")
+        _cell(sheet, f"C{row}", f"=MATCH(B{row},{codes},0)", OUTPUT_FILL, "0")
+        for col, value in (("D", low), ("F", high), ("G", sd)):
+            if value is not None:
+                _cell(sheet, f"{col}{row}", value, INPUT_FILL, fmt)
+            else:
+                sheet[f"{col}{row}"].fill = INPUT_FILL
+        _cell(sheet, f"E{row}", f"=Appraisal!B{INPUT_TOP + j}", OUTPUT_FILL, fmt)
+        sheet.cell(row=row, column=8, value="central: Appraisal sheet; the rest ILLUSTRATIVE" if kind != "fixed" else "fixed at the Appraisal sheet's value")
+    header_row(sheet, MC_HEADER, ["Distribution", "Code"], column=11)
+    for i, kind in enumerate(DISTRIBUTION_NAMES):
+        sheet.cell(row=MC_FIRST + i, column=11, value=kind)
+        sheet.cell(row=MC_FIRST + i, column=12, value=i + 1)
+    table = f"$C${MC_FIRST}:$G${MC_LAST}"
+    running = f"Appraisal!{_row_range(RUNNING_ROW)}"
+    ramp = f"Appraisal!{_row_range(RAMP_ROW)}"
+    profile = f"Appraisal!{_row_range(PROFILE_ROW)}"
 
-    cols = _year_cols()
-    cost_profile = f"Appraisal!{cols[0]}39:{cols[-1]}39"
-    benefit_profile = f"Appraisal!{cols[0]}40:{cols[-1]}40"
-    ranges = "B4:D4,B5:D5,B6:D6,B7:D7"
-    header_row(sheet, 13, ["Percentile", f"NPV over {YEARS} years (£)", "Net savings, one year (£)"])
-    for i, k in enumerate((0.05, 0.5, 0.95)):
-        _cell(sheet, f"A{14 + i}", k, INPUT_FILL, "0%")
-    sheet["B14"] = ArrayFormula(
-        "B14:B16",
-        f"=CBA_MC_NPV({ranges},{cost_profile},{benefit_profile},A14:A16,B9,B10,B11)",
+    # Rank correlations between chosen inputs: the target beside what the draws achieve.
+    top = CORREL_TOP
+    sheet[f"A{top}"] = "Rank correlations between chosen inputs (ILLUSTRATIVE targets)"
+    sheet[f"A{top}"].font = Font(bold=True)
+    size = len(CORRELATED)
+    target_cols = [get_column_letter(3 + k) for k in range(size)]
+    achieved_cols = [get_column_letter(4 + size + k) for k in range(size)]
+    header_row(sheet, top + 1, ["Input number", "Input", *["Target"] * size, None, *["Achieved by the draws"] * size])
+    for i, number in enumerate(CORRELATED):
+        row = top + 2 + i
+        _cell(sheet, f"A{row}", number, INPUT_FILL, "0")
+        _cell(sheet, f"B{row}", f"=INDEX($A${MC_FIRST}:$A${MC_LAST},A{row})", OUTPUT_FILL)
+        for k, col in enumerate(target_cols):
+            _cell(sheet, f"{col}{row}", TARGET_CORRELATION[i][k], INPUT_FILL, "0.00")
+        for col in achieved_cols:
+            sheet[f"{col}{row}"].fill = OUTPUT_FILL
+            sheet[f"{col}{row}"].number_format = "0.000"
+    numbers = f"$A${top + 2}:$A${top + 1 + size}"
+    target = f"${target_cols[0]}${top + 2}:${target_cols[-1]}${top + 1 + size}"
+    achieved = f"{achieved_cols[0]}{top + 2}:{achieved_cols[-1]}{top + 1 + size}"
+    draws, seed, schedule, price = (f"$B${MC_SETTINGS + k}" for k in range(4))
+    sheet[f"{achieved_cols[0]}{top + 2}"] = ArrayFormula(
+        achieved, f"=CBA_COHORT_MC_CORREL({table},{numbers},{target},{draws},{seed})"
     )
-    sheet["C14"] = ArrayFormula("C14:C16", f"=CBA_MC_NET_SAVINGS({ranges},A14:A16,B9,B10)")
-    for row in (14, 15, 16):
-        for col in "BC":
+    gap_cols = [get_column_letter(5 + 2 * size + k) for k in range(size)]
+    header_row(sheet, top + 1, ["Achieved - target"] * size, column=5 + 2 * size)
+    for i in range(size):
+        row = top + 2 + i
+        for achieved_col, target_col, gap_col in zip(achieved_cols, target_cols, gap_cols, strict=True):
+            _cell(sheet, f"{gap_col}{row}", f"={achieved_col}{row}-{target_col}{row}", OUTPUT_FILL, "0.000")
+    gaps = f"{gap_cols[0]}{top + 2}:{gap_cols[-1]}{top + 1 + size}"
+    gap_row = top + 2 + size
+    sheet[f"A{gap_row}"] = "Largest gap between achieved and target rank correlation"
+    _cell(sheet, f"B{gap_row}", f"=MAX(MAX({gaps}),-MIN({gaps}))", OUTPUT_FILL, "0.000")
+    define(workbook, "CorrelationGap", sheet, f"B{gap_row}")
+
+    settings: list[tuple[str, object, str | None, PatternFill]] = [
+        ("Draws", 10_000, "#,##0", INPUT_FILL),
+        ("Seed (the same seed gives the same results)", 2017, "0", INPUT_FILL),
+        ("Discount schedule", f"=Appraisal!B{SCHEDULE_ROW}", None, OUTPUT_FILL),
+        ("Price factor (rebasing)", f"=Appraisal!B{REBASE_ROW}", "0.0000", OUTPUT_FILL),
+    ]
+    for offset, (label, setting, setting_format, fill) in enumerate(settings):
+        sheet.cell(row=MC_SETTINGS + offset, column=1, value=label)
+        _cell(sheet, f"B{MC_SETTINGS + offset}", setting, fill, setting_format)
+
+    common = f"{table},{running},{ramp},{profile}"
+    options = f"{numbers},{target},{draws},{seed},{schedule}"
+    header_row(
+        sheet,
+        PERCENTILE_TOP,
+        ["Percentile", f"NPV over {YEARS} years: public value (£)", "NPV: fiscal (£)", "NPV: cashable only (£)"],
+    )
+    first, last = PERCENTILE_TOP + 1, PERCENTILE_TOP + 3
+    for i, percentile in enumerate((0.05, 0.5, 0.95)):
+        _cell(sheet, f"A{first + i}", percentile, INPUT_FILL, "0%")
+    for col, measure in zip("BCD", cohort.MEASURES, strict=True):
+        sheet[f"{col}{first}"] = ArrayFormula(
+            f"{col}{first}:{col}{last}",
+            f'=CBA_COHORT_MC({common},$A${first}:$A${last},{options},"{measure}",{price})',
+        )
+        for row in range(first, last + 1):
             sheet[f"{col}{row}"].fill = OUTPUT_FILL
             sheet[f"{col}{row}"].number_format = MONEY
-    sheet["A18"] = f"Probability of paying back within {YEARS} years"
-    _cell(
-        sheet,
-        "B18",
-        f"=CBA_MC_PAYBACK({ranges},{cost_profile},{benefit_profile},B9,B10,B11)",
-        OUTPUT_FILL,
-        PERCENT,
-    )
-    sheet["A19"] = "NPV at the most likely values (£)"
-    _cell(
-        sheet,
-        "B19",
-        f"=C6*C7*CBA_PV({benefit_profile},B11)-C4*C5*CBA_PV({cost_profile},B11)",
-        OUTPUT_FILL,
-        MONEY,
-    )
-    sheet["C19"] = "equals the Appraisal sheet's NPV"
-    define(workbook, "MedianNPV", sheet, "B15")
-    define(workbook, "ProbabilityPayback", sheet, "B18")
+    probability = last + 2
+    sheet[f"A{probability}"] = f"Probability of paying back (discounted) within {YEARS} years, all benefits"
+    _cell(sheet, f"B{probability}", f'=CBA_COHORT_MC_PAYBACK({common},{options},"public",{price})', OUTPUT_FILL, PERCENT)
+    sheet[f"A{probability + 1}"] = f"Probability of paying back (discounted) within {YEARS} years, cashable only"
+    _cell(sheet, f"B{probability + 1}", f'=CBA_COHORT_MC_PAYBACK({common},{options},"cashable",{price})', OUTPUT_FILL, PERCENT)
+    central = probability + 2
+    sheet[f"A{central}"] = "NPV at the central values (£)"
+    _cell(sheet, f"B{central}", f'=CBA_COHORT_NPV({common},{schedule},"public",{price})', OUTPUT_FILL, MONEY)
+    sheet[f"C{central}"] = "equals the Appraisal sheet's NPV"
+    define(workbook, "MedianNPV", sheet, f"B{first + 1}")
+    define(workbook, "ProbabilityPayback", sheet, f"B{probability}")
+    define(workbook, "CentralNPV", sheet, f"B{central}")
 
     header_row(
         sheet,
-        21,
-        ["Tornado: input", "Change in NPV at low (£)", "Change in NPV at high (£)", "Swing (£)",
-         None, "Input number", "NPV at low (£)", "NPV at high (£)", "Swing (£)"],
+        TORNADO_TOP,
+        ["Tornado: input", "Change in NPV at the 5th percentile (£)", "Change in NPV at the 95th percentile (£)",
+         "Swing (£)", None, "Input number", "NPV at the 5th percentile (£)", "NPV at the 95th percentile (£)", "Swing (£)"],
     )
-    sheet["F22"] = ArrayFormula(
-        "F22:I25",
-        f"=CBA_TORNADO({ranges},{cost_profile},{benefit_profile},B11)",
+    t_first, t_last = TORNADO_TOP + 1, TORNADO_TOP + len(cohort.INPUTS)
+    sheet[f"F{t_first}"] = ArrayFormula(
+        f"F{t_first}:I{t_last}", f'=CBA_COHORT_TORNADO({common},{schedule},"public",{price})'
     )
-    for row in range(22, 26):
-        _cell(
-            sheet,
-            f"A{row}",
-            f'=CHOOSE(F{row},"Eligible families","Cost per family","Children prevented","Saving per child")',
-            OUTPUT_FILL,
-        )
-        _cell(sheet, f"B{row}", f"=G{row}-$B$19", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"C{row}", f"=H{row}-$B$19", OUTPUT_FILL, MONEY)
+    for row in range(t_first, t_last + 1):
+        _cell(sheet, f"A{row}", f"=INDEX($A${MC_FIRST}:$A${MC_LAST},F{row})", OUTPUT_FILL)
+        _cell(sheet, f"B{row}", f"=G{row}-$B${central}", OUTPUT_FILL, MONEY)
+        _cell(sheet, f"C{row}", f"=H{row}-$B${central}", OUTPUT_FILL, MONEY)
         _cell(sheet, f"D{row}", f"=I{row}", OUTPUT_FILL, MONEY)
         for col in "GHI":
             sheet[f"{col}{row}"].number_format = MONEY
             sheet[f"{col}{row}"].fill = OUTPUT_FILL
         sheet[f"F{row}"].fill = OUTPUT_FILL
-    note(sheet, "A26", "Each input moved from its low to its high with the others at their most likely values; largest swing first.")
-    define(workbook, "LargestSwingInput", sheet, "A22")
+    note(
+        sheet,
+        f"A{t_last + 1}",
+        "Each input moved from its 5th to its 95th percentile with the others at their central values; every "
+        "input is ranked, largest swing first; fixed inputs swing by nothing and come last.",
+    )
+    define(workbook, "LargestSwingInput", sheet, f"A{t_first}")
 
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
     chart.overlap = 100
-    chart.title = "Tornado: change in NPV from the most likely case"
+    chart.title = "Tornado: change in NPV from the central case"
     chart.x_axis.scaling.orientation = "maxMin"  # largest swing at the top
     chart.y_axis.number_format = "£#,##0"
-    chart.height, chart.width = 8, 18
-    chart.add_data(Reference(sheet, min_col=2, max_col=3, min_row=21, max_row=25), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=22, max_row=25))
-    sheet.add_chart(chart, "A28")
+    chart.height, chart.width = 10, 18
+    chart.add_data(Reference(sheet, min_col=2, max_col=3, min_row=TORNADO_TOP, max_row=t_last), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=t_first, max_row=t_last))
+    sheet.add_chart(chart, f"A{t_last + 3}")
 
-    sheet.column_dimensions["A"].width = 44
-    for col in "BCDFGHI":
-        sheet.column_dimensions[col].width = 18
-    sheet.column_dimensions["E"].width = 60
-    sheet.row_dimensions[21].height = 30
-    for row in (13, 21):
+    sheet.column_dimensions["A"].width = 58
+    for col in "BCDEFGHIJKLMN":
+        sheet.column_dimensions[col].width = 16
+    sheet.column_dimensions["H"].width = 18
+    for row in (MC_HEADER, PERCENTILE_TOP, TORNADO_TOP):
+        sheet.row_dimensions[row].height = 45
         for cell in sheet[row]:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
     return sheet
@@ -502,13 +701,15 @@ def build() -> Workbook:
     workbook = new_workbook(
         "Intervention cost-benefit",
         "The cost-benefit case for preventive children's services: Thurrock's published table "
-        "recomputed (edge of care, Pause, domestic violence), a 10-year Green Book appraisal and "
-        "a Monte Carlo simulation with a tornado chart. Yellow cells are published figures or "
+        "recomputed (edge of care, Pause, domestic violence), a 10-year Green Book cohort appraisal "
+        "(children kept out of care for the years they would have stayed) and a Monte Carlo "
+        "simulation over every input with a tornado chart. Yellow cells are published figures or "
         "assumptions to replace; orange cells are derived, not published.",
         [
             "Thurrock Director of Public Health annual report 2017: impact and expected savings from investing in prevention",
             "HM Treasury Green Book (2022), Annex A6: discount rates 3.5% (years 0-30), 3.0%, 2.5%, 2.0%, 1.5%, 1.0%",
             "HM Treasury (2014) Supporting public service transformation: cost benefit analysis guidance for local partnerships",
+            "Iman and Conover (1982): rank correlation between Monte Carlo inputs; PERT: Malcolm et al. (1959)",
         ],
     )
     _interventions(workbook)
@@ -529,7 +730,9 @@ TEMPLATE = Template(
         ("10-year NPV, all benefits (£)", "AppraisalNPV"),
         ("10-year NPV, cashable only (£)", "AppraisalCashableNPV"),
         ("Benefit-cost ratio, all benefits", "AppraisalBCR"),
-        ("Payback period (years)", "AppraisalPayback"),
+        ("Payback, discounted, from the start of year 0 (years)", "AppraisalPayback"),
+        ("Payback, cash, from the start of year 0 (years)", "AppraisalCashPayback"),
+        ("Average stay avoided per child (years)", "MeanStayAvoided"),
         ("Median NPV, Monte Carlo (£)", "MedianNPV"),
         ("Probability of paying back within 10 years", "ProbabilityPayback"),
     ),

@@ -1,15 +1,19 @@
 """Template ``lac_forecast.xlsx``: how many children in care, and what they cost, if we do nothing.
 
 Thurrock's three scenarios (seed 003, Director of Public Health annual report 2017) side by
-side: Rising CLA (a trend of the history, with its prediction interval), Population growth only
-(today's rate held) and Falling CLA (the rate brought to the national average over 5 years,
-then held); the change in annual cost after 3, 5 and 10 years; a chart.
+side: Rising CLA (the rate per 10,000 rising, then levelling off: LAC_FORECAST's "rising"
+method), Population growth only (today's rate held) and Falling CLA (the rate brought to the
+national average over 5 years, then held); for comparison, a trend of the counts with its
+prediction interval; the change in annual cost after 3, 5 and 10 years, each scenario's row
+followed by the published figures; a chart.
 
 The report publishes the 2012 and 2017 counts, the scenario table, the 27% rise in activity of
 its Rising scenario and the 5 years of its Falling one; seed 004 gives the national rate. It
-does not publish its unit cost or population projection: the Calibration sheet derives a
-blended unit cost and a population path from the published figures, and the Scenarios sheet
-shows published against model, differences included. The 2013-2016 counts are assumed.
+does not publish its unit cost, population projection or the form of its Rising trend: the
+Calibration sheet derives a blended unit cost and a population path from the published
+figures, and calibrates the Rising trend's two parameters to the published Rising figures (3
+and 10 years; 5 years is the test). The Scenarios sheet shows published against model,
+differences included. The 2013-2016 counts are assumed.
 """
 
 from __future__ import annotations
@@ -72,16 +76,18 @@ def build() -> Workbook:
     workbook = new_workbook(
         "Forecast of looked-after children and its cost",
         "How many children will be looked after, and what will it cost, if we do nothing? "
-        "Three scenarios after Thurrock's 2017 public health report: Rising (a trend of the "
-        "history, with its prediction interval), Population growth only (today's rate held) and "
-        "Falling (the rate moved to the national average over 5 years, then held). Yellow cells "
-        "are inputs; orange cells are derived from Thurrock's published figures (Calibration "
-        "sheet): replace both with your own counts, ONS population projection and unit costs.",
+        "Three scenarios after Thurrock's 2017 public health report: Rising (the rate per "
+        "10,000 rising, then levelling off), Population growth only (today's rate held) and "
+        "Falling (the rate moved to the national average over 5 years, then held), beside a "
+        "trend of the counts with its prediction interval. Yellow cells are inputs; orange "
+        "cells are derived from Thurrock's published figures (Calibration sheet): replace both "
+        "with your own counts, ONS population projection and unit costs.",
         [
             "Thurrock Director of Public Health annual report 2017 (seed 003): LAC 210 (2012), 345 (2017); "
             "scenario cost table; Rising +27% activity over 10 years; Falling to the national average over 5 years",
             "What Works Centre / CASCADE 2018 (seed 004): 60 children in every 10,000 looked after in England, 2012-15",
-            "Trend: LAC_FORECAST linear = Excel TREND; interval: OLS prediction interval (LAC_FORECAST_INTERVAL)",
+            "Rising: LAC_FORECAST \"rising\", rate + trend x min(years, trend years), two parameters calibrated to the published Rising figures",
+            "Trend of the counts: LAC_FORECAST linear = Excel TREND; interval: OLS prediction interval (LAC_FORECAST_INTERVAL)",
         ],
     )
     inputs = workbook.create_sheet("Inputs")
@@ -108,9 +114,12 @@ ASSUMPTION_NAMES = (
     "Inflation",
     "TargetRate",
     "TargetYears",
+    "RisingTrend",
+    "RisingYears",
     "TrendMethod",
     "Confidence",
 )
+CALIBRATED = "Calibrated to the published Rising figures (Calibration sheet): not data"
 ROW = {name: ASSUMPTIONS_TOP + 2 + i for i, name in enumerate(ASSUMPTION_NAMES)}
 
 
@@ -169,8 +178,10 @@ def _inputs(workbook: Workbook, sheet) -> None:
         ("Annual inflation of unit costs", 0, PERCENT, INPUT_FILL, ASSUMED + ": today's prices", "Inflation"),
         ("Target rate per 10,000 (national average)", 60, RATE, INPUT_FILL, "Published: seed 004 (England 2012-15: 60 per 10,000)", "TargetRate"),
         ("Years to reach the target, then held", 5, "0", INPUT_FILL, PUBLISHED, "TargetYears"),
-        ("Rising: trend method (linear, exponential, ets)", "linear", "@", INPUT_FILL, "Seed 003: trend of past years", "TrendMethod"),
-        ("Rising: confidence of the interval", 0.95, PERCENT, INPUT_FILL, ASSUMED, "Confidence"),
+        ("Rising: rise in the rate per 10,000 a year (rate_trend)", f"=Calibration!$C${RISING_TREND_ROW}", "0.000", DERIVED_FILL, CALIBRATED, "RisingTrend"),
+        ("Rising: years the rate rises, then held (trend_years)", f"=Calibration!$C${RISING_YEARS_ROW}", "0.00", DERIVED_FILL, CALIBRATED, "RisingYears"),
+        ("Trend of the counts: method (linear, exponential, ets)", "linear", "@", INPUT_FILL, "For comparison: a trend of the history", "TrendMethod"),
+        ("Trend of the counts: confidence of the interval", 0.95, PERCENT, INPUT_FILL, ASSUMED, "Confidence"),
     )
     for label, value, fmt, fill, source, name in rows:
         row = ROW[name]
@@ -293,12 +304,60 @@ def _calibration(workbook: Workbook, sheet) -> None:
         "per 10,000; it is not an ONS figure. If Thurrock's child population was smaller, its "
         "target was nearer its own rate than 60.",
     )
+    _rising_calibration(sheet)
     define(workbook, "AnnualCostToday", sheet, "C8")
     define(workbook, "DerivedWeeklyCost", sheet, "C9")
     define(workbook, "ImpliedPopulation", sheet, "C22")
     sheet.column_dimensions["A"].width = 50
     for col in "BCDE":
         sheet.column_dimensions[col].width = 20
+
+
+RISING_TOP = 38  # the Rising calibration block on the Calibration sheet
+RISING_TREND_ROW = RISING_TOP + 6
+RISING_YEARS_ROW = RISING_TOP + 7
+
+
+def _rising_calibration(sheet) -> None:
+    """The two parameters of the Rising trend, through the published 3- and 10-year figures."""
+    top = RISING_TOP
+    sheet[f"A{top - 1}"] = "Rising: a rate per 10,000 that rises, then levels off (LAC_FORECAST \"rising\")"
+    sheet[f"A{top - 1}"].font = Font(bold=True)
+    header_row(
+        sheet,
+        top,
+        ["After years", "Rising: published (£)", "Children: ratio to today", "Population index", "Rate: ratio to today"],
+    )
+    rising = PUBLISHED_CHANGES[0][1]
+    for offset, years in enumerate(AFTER):
+        row = top + 1 + offset
+        sheet.cell(row=row, column=1, value=years)
+        sheet.cell(row=row, column=2, value=rising[offset]).number_format = MONEY
+        for column, formula in ((3, f"=1+B{row}/$C$8"), (4, f"=C{12 + offset}"), (5, f"=C{row}/D{row}")):
+            cell = sheet.cell(row=row, column=column, value=formula)
+            cell.number_format = "0.0000"
+            cell.fill = DERIVED_FILL
+    header_row(sheet, top + 5, ["Parameter (calibrated, not data)", "", "Value", "How"])
+    three, ten = top + 1, top + 3
+    parameters = (
+        (RISING_TREND_ROW, "Rise in the rate per 10,000 a year (rate_trend)", f"=C21*(E{three}-1)/3", "0.000",
+         "today's rate x (rate ratio after 3 years - 1) / 3: passes through the 3-year figure"),
+        (RISING_YEARS_ROW, "Years the rate rises, then held (trend_years)", f"=3*(E{ten}-1)/(E{three}-1)", "0.00",
+         "3 x (ratio after 10 years - 1) / (ratio after 3 years - 1): passes through the 10-year figure"),
+    )
+    for row, label, formula, fmt, how in parameters:
+        sheet.cell(row=row, column=1, value=label)
+        cell = sheet.cell(row=row, column=3, value=formula)
+        cell.number_format = fmt
+        cell.fill = DERIVED_FILL
+        _source(sheet, f"D{row}", how)
+    note(
+        sheet,
+        f"A{RISING_YEARS_ROW + 1}",
+        "Two parameters chosen so the scenario passes through the published 3- and 10-year Rising "
+        "figures on the population path above; the 5-year figure tests the shape (Scenarios sheet). "
+        "They describe the published scenario, not a trend estimated from Thurrock's counts.",
+    )
 
 
 # --------------------------------------------------------------------------- Scenarios
@@ -309,15 +368,25 @@ LAST = BASE + HORIZON
 COLUMNS = (
     "Year",
     "Actual",
-    "Rising CLA (trend)",
-    "Rising: lower bound",
-    "Rising: upper bound",
+    "Rising CLA (rate rises, then levels off)",
     "Population growth only",
     "Falling CLA",
+    "Trend of the counts (comparison)",
+    "Trend: lower bound",
+    "Trend: upper bound",
     "Rising: annual cost (£)",
     "Population only: annual cost (£)",
     "Falling: annual cost (£)",
+    "Trend of the counts: annual cost (£)",
 )
+#: Scenario columns (counts) and the columns of their annual cost.
+COUNT_COLUMNS = "CDEF"
+COST_COLUMNS = "IJKL"
+#: First row of the cost-of-doing-nothing table (the Rising row).
+COST_TABLE = LAST + 5
+#: Row of each scenario's model figures in that table; the published figures are in the row below.
+SCENARIO_ROWS = {"Rising": COST_TABLE, "Population": COST_TABLE + 3, "Falling": COST_TABLE + 6}
+TREND_ROW = COST_TABLE + 9
 
 
 def _scenarios(workbook: Workbook, sheet) -> None:
@@ -326,9 +395,9 @@ def _scenarios(workbook: Workbook, sheet) -> None:
     note(
         sheet,
         "A2",
-        "Rising: LAC_FORECAST of the history (method on Inputs) with its prediction interval. "
-        "Population only: today's rate x projected population. Falling: the rate moved to the "
-        "target, then held.",
+        "Rising: the rate per 10,000 rises by the calibrated trend, then levels off, applied to the "
+        "projected population. Population only: today's rate held. Falling: the rate moved to the "
+        "target, then held. Trend of the counts: LAC_FORECAST of the history (method on Inputs).",
     )
     note(sheet, "A3", "Each column spills 10 years from one formula; the base year repeats the actual count.")
     header_row(sheet, 5, COLUMNS)
@@ -340,81 +409,54 @@ def _scenarios(workbook: Workbook, sheet) -> None:
         sheet.cell(row=row, column=2, value=f"=Inputs!B{HIST_FIRST + offset}").number_format = COUNT
     for t in range(1, HORIZON + 1):
         sheet.cell(row=BASE + t, column=1, value=HISTORY[-1][0] + t)
-    for col in "CDEFG":
+    for col in "CDEFGH":
         sheet[f"{col}{BASE}"] = f"=B{BASE}"
     first, last = BASE + 1, LAST
     sheet[f"C{first}"] = ArrayFormula(
-        f"C{first}:C{last}", f"=LAC_FORECAST({history},{HORIZON},{_in('TrendMethod')})"
+        f"C{first}:C{last}",
+        f'=LAC_FORECAST({history},{HORIZON},"rising",{population},,,,,'
+        f"{_in('RisingTrend')},{_in('RisingYears')})",
     )
     sheet[f"D{first}"] = ArrayFormula(
-        f"D{first}:E{last}",
-        f"=LAC_FORECAST_INTERVAL({history},{HORIZON},{_in('TrendMethod')},{_in('Confidence')})",
+        f"D{first}:D{last}", f'=LAC_FORECAST({history},{HORIZON},"population",{population})'
     )
-    sheet[f"F{first}"] = ArrayFormula(
-        f"F{first}:F{last}", f'=LAC_FORECAST({history},{HORIZON},"population",{population})'
-    )
-    sheet[f"G{first}"] = ArrayFormula(
-        f"G{first}:G{last}",
+    sheet[f"E{first}"] = ArrayFormula(
+        f"E{first}:E{last}",
         f'=LAC_FORECAST({history},{HORIZON},"target",{population},,'
         f"{_in('TargetRate')},{_in('TargetYears')})",
     )
-    for source, target in zip("CFG", "HIJ", strict=True):
+    sheet[f"F{first}"] = ArrayFormula(
+        f"F{first}:F{last}", f"=LAC_FORECAST({history},{HORIZON},{_in('TrendMethod')})"
+    )
+    sheet[f"G{first}"] = ArrayFormula(
+        f"G{first}:H{last}",
+        f"=LAC_FORECAST_INTERVAL({history},{HORIZON},{_in('TrendMethod')},{_in('Confidence')})",
+    )
+    for source, target in zip(COUNT_COLUMNS, COST_COLUMNS, strict=True):
         sheet[f"{target}{BASE}"] = ArrayFormula(
             f"{target}{BASE}:{target}{LAST}",
             f"=LAC_FORECAST_COST({source}{BASE}:{source}{LAST},{_in('WeeklyCost')},,"
             f"{_in('Inflation')},{_in('WeeksPerChild')})",
         )
     for row in range(FIRST, LAST + 1):
-        for col in "BCDEFG":
+        for col in "BCDEFGH":
             sheet[f"{col}{row}"].number_format = COUNT_1DP if row > BASE else COUNT
-        for col in "HIJ":
+        for col in COST_COLUMNS:
             sheet[f"{col}{row}"].number_format = MONEY
         if row >= BASE:
-            for col in "CDEFGHIJ":
+            for col in "CDEFGH" + COST_COLUMNS:
                 sheet[f"{col}{row}"].fill = OUTPUT_FILL
 
-    # The cost of doing nothing, in the published table's shape, beside the published figures.
-    top = LAST + 3
-    sheet[f"A{top}"] = "The cost of doing nothing: change in annual cost against the base year"
-    sheet[f"A{top}"].font = Font(bold=True)
-    header_row(
-        sheet,
-        top + 1,
-        [
-            "Scenario",
-            "Model: 3 years",
-            "Model: 5 years",
-            "Model: 10 years",
-            "Published: 3 years",
-            "Published: 5 years",
-            "Published: 10 years",
-            "Model - published: 3 years",
-            "5 years",
-            "10 years",
-        ],
-    )
-    names = ("Rising", "Population", "Falling")
-    for offset, ((label, figures), cost_col, name) in enumerate(
-        zip(PUBLISHED_CHANGES, "HIJ", names, strict=True)
-    ):
-        row = top + 2 + offset
-        sheet.cell(row=row, column=1, value=label)
-        sheet[f"B{row}"] = ArrayFormula(
-            f"B{row}:D{row}", f"=LAC_COST_CHANGE({cost_col}{BASE}:{cost_col}{LAST})"
-        )
-        for col, value in zip("EFG", figures, strict=True):
-            sheet[f"{col}{row}"] = value
-        for model_col, published_col, diff_col in zip("BCD", "EFG", "HIJ", strict=True):
-            sheet[f"{diff_col}{row}"] = f"={model_col}{row}-{published_col}{row}"
-        for col in "BCDEFGHIJ":
-            sheet[f"{col}{row}"].number_format = MONEY_M
-        for col in "BCD":
-            sheet[f"{col}{row}"].fill = OUTPUT_FILL
-        define(workbook, f"{name}Change10", sheet, f"D{row}")
-    activity = top + 6
+    _cost_table(workbook, sheet)
+    activity = TREND_ROW + 3
     header_row(sheet, activity, ["Change in children over 10 years", "Model", "Published"])
     for offset, (label, col, published) in enumerate(
-        (("Rising CLA", "C", 0.27), ("Population growth only", "F", None), ("Falling CLA", "G", None))
+        (
+            ("Rising CLA", "C", 0.27),
+            ("Population growth only", "D", None),
+            ("Falling CLA", "E", None),
+            ("Trend of the counts", "F", None),
+        )
     ):
         row = activity + 1 + offset
         sheet.cell(row=row, column=1, value=label)
@@ -425,44 +467,89 @@ def _scenarios(workbook: Workbook, sheet) -> None:
             sheet[f"C{row}"] = published
             sheet[f"C{row}"].number_format = PERCENT
     define(workbook, "RisingActivity10", sheet, f"B{activity + 1}")
+    define(workbook, "TrendActivity10", sheet, f"B{activity + 4}")
     note(
         sheet,
-        f"A{activity + 5}",
+        f"A{activity + 6}",
         "With Thurrock's figures as shipped: Population growth only matches by construction (it "
-        "calibrates the population path); Falling tests the calibration: within £0.32M. Rising does "
-        "not match: the published "
-        "Rising is +27% over 10 years, while the published counts alone rose 64% from 2012 to 2017; "
-        "the report's 5-10 year trend is not published.",
+        "calibrates the population path); Rising passes through its 3- and 10-year figures by "
+        "construction (it calibrates the trend) and tests the shape at 5 years; Falling tests the "
+        "calibration: within £0.32M. A trend of the counts alone rises far faster than the "
+        "published Rising (+27% over 10 years): the published counts rose 64% from 2012 to 2017.",
     )
+    _chart(sheet, activity + 8)
 
+    sheet.column_dimensions["A"].width = 34
+    for col in "BCDEFGHIJKLMN":
+        sheet.column_dimensions[col].width = 17
+    sheet.freeze_panes = "B6"
+
+
+def _cost_table(workbook: Workbook, sheet) -> None:
+    """The cost of doing nothing: each scenario's model row, the published figures below it."""
+    top = COST_TABLE - 2
+    sheet[f"A{top}"] = "The cost of doing nothing: change in annual cost against the base year"
+    sheet[f"A{top}"].font = Font(bold=True)
+    header_row(sheet, top + 1, ["Scenario", "3 years", "5 years", "10 years", "How"])
+    labels = {"Rising": "Rising", "Population": "Population growth only", "Falling": "Falling"}
+    costs = dict(zip(("Rising", "Population", "Falling"), COST_COLUMNS, strict=False))
+    published = dict(zip(("Rising", "Population", "Falling"), (f for _, f in PUBLISHED_CHANGES), strict=True))
+    for name, row in SCENARIO_ROWS.items():
+        cost = costs[name]
+        sheet.cell(row=row, column=1, value=labels[name])
+        sheet.cell(row=row + 1, column=1, value=f"{labels[name]}: published")
+        sheet.cell(row=row + 2, column=1, value=f"{labels[name]}: model - published")
+        for col, years, figure in zip("BCD", AFTER, published[name], strict=True):
+            model = sheet[f"{col}{row}"]
+            model.value = f"=LAC_COST_CHANGE({cost}{BASE}:{cost}{LAST},{years})"
+            model.fill = OUTPUT_FILL
+            sheet[f"{col}{row + 1}"] = figure
+            sheet[f"{col}{row + 2}"] = f"={col}{row}-{col}{row + 1}"
+            for r in (row, row + 1, row + 2):
+                sheet[f"{col}{r}"].number_format = MONEY_M
+        _source(sheet, f"E{row}", "LAC_COST_CHANGE of the scenario's annual cost")
+        _source(sheet, f"E{row + 1}", PUBLISHED)
+        define(workbook, f"{name}Change10", sheet, f"D{row}")
+    sheet.cell(row=TREND_ROW, column=1, value="Trend of the counts (not a published scenario)")
+    for col, years in zip("BCD", AFTER, strict=True):
+        cell = sheet[f"{col}{TREND_ROW}"]
+        cell.value = f"=LAC_COST_CHANGE(L{BASE}:L{LAST},{years})"
+        cell.fill = OUTPUT_FILL
+        cell.number_format = MONEY_M
+    _source(sheet, f"E{TREND_ROW}", "for comparison: what the trend of the history alone gives")
+    define(workbook, "TrendChange10", sheet, f"D{TREND_ROW}")
+
+
+def _chart(sheet, anchor_row: int) -> None:
     # The interval band: an invisible area up to the lower bound with the band's width stacked
     # on it, under the scenario lines. A line chart alone cannot shade between two series.
     # Over the history the band sits, zero wide, on the actual line: starting it from zero
     # would draw a hairline up to the base year.
-    header_row(sheet, 5, ["Chart: band base", "Chart: band width"], column=11)
+    header_row(sheet, 5, ["Chart: band base", "Chart: band width"], column=13)
     for row in range(FIRST, LAST + 1):
         if row <= BASE:
-            sheet[f"K{row}"], sheet[f"L{row}"] = f"=B{row}", 0
+            sheet[f"M{row}"], sheet[f"N{row}"] = f"=B{row}", 0
         else:
-            sheet[f"K{row}"], sheet[f"L{row}"] = f"=D{row}", f"=E{row}-D{row}"
-        for col in "KL":
+            sheet[f"M{row}"], sheet[f"N{row}"] = f"=G{row}", f"=H{row}-G{row}"
+        for col in "MN":
             sheet[f"{col}{row}"].number_format = COUNT_1DP
             sheet[f"{col}{row}"].font = Font(color="808080")
     band = AreaChart(grouping="stacked")
-    band.add_data(Reference(sheet, min_col=11, max_col=12, min_row=5, max_row=LAST), titles_from_data=True)
+    band.add_data(Reference(sheet, min_col=13, max_col=14, min_row=5, max_row=LAST), titles_from_data=True)
     lower, width = band.series
     lower.graphicalProperties.noFill = True
     lower.graphicalProperties.line.noFill = True
-    width.tx = SeriesLabel(v="Rising: prediction interval")
-    width.graphicalProperties.solidFill = "F4CCCC"
+    width.tx = SeriesLabel(v="Trend of the counts: prediction interval")
+    width.graphicalProperties.solidFill = "EDEDED"
     width.graphicalProperties.line.noFill = True
     lines = LineChart()
-    lines.add_data(Reference(sheet, min_col=2, max_col=3, min_row=5, max_row=LAST), titles_from_data=True)
-    lines.add_data(Reference(sheet, min_col=6, max_col=7, min_row=5, max_row=LAST), titles_from_data=True)
-    for series, colour in zip(lines.series, ("000000", "C00000", "2F5597", "548235"), strict=True):
+    lines.add_data(Reference(sheet, min_col=2, max_col=6, min_row=5, max_row=LAST), titles_from_data=True)
+    colours = ("000000", "C00000", "2F5597", "548235", "A6A6A6")
+    for series, colour in zip(lines.series, colours, strict=True):
         series.graphicalProperties.line.solidFill = colour
         series.graphicalProperties.line.width = 22000
         series.smooth = False
+    lines.series[-1].graphicalProperties.line.dashStyle = "dash"
     categories = Reference(sheet, min_col=1, min_row=FIRST, max_row=LAST)
     band.set_categories(categories)
     lines.set_categories(categories)
@@ -475,12 +562,7 @@ def _scenarios(workbook: Workbook, sheet) -> None:
     band.legend.position = "b"
     band.legend.legendEntry = [LegendEntry(idx=0, delete=True)]  # the invisible lower area
     band += lines
-    sheet.add_chart(band, f"A{activity + 7}")
-
-    sheet.column_dimensions["A"].width = 24
-    for col in "BCDEFGHIJKL":
-        sheet.column_dimensions[col].width = 17
-    sheet.freeze_panes = "B6"
+    sheet.add_chart(band, f"A{anchor_row}")
 
 
 TEMPLATE = Template(
@@ -492,6 +574,8 @@ TEMPLATE = Template(
         ("Population growth only: change after 10 years (£)", "PopulationChange10"),
         ("Falling CLA: change after 10 years (£)", "FallingChange10"),
         ("Rising CLA: change in children over 10 years", "RisingActivity10"),
+        ("Rising CLA: calibrated rise in the rate per 10,000 a year", "RisingTrend"),
+        ("Rising CLA: calibrated years the rate rises", "RisingYears"),
         ("Blended weekly unit cost derived from the published figures (£)", "DerivedWeeklyCost"),
     ),
 )

@@ -103,11 +103,26 @@ register(
         impl=appraisal.payback_period,
         family=FAMILY,
         description=(
-            "Payback period in years: when the cumulative discounted net benefit turns positive, "
-            "interpolated between year ends; #N/A if it never does within the profile."
+            "Discounted payback in years from the start of year 0 (flows spread through each year: "
+            "paying back during year 1 gives 1.x); #N/A if the cumulative discounted net benefit "
+            "never turns positive."
         ),
         args=(COSTS, BENEFITS, SCHEDULE, FIRST_YEAR),
         example="=CBA_PAYBACK(B10:K10, B15:K15)",
+    )
+)
+
+register(
+    ExcelFunction(
+        name="CBA_PAYBACK_CASH",
+        impl=appraisal.cash_payback_period,
+        family=FAMILY,
+        description=(
+            "Cash (undiscounted) payback in years from the start of year 0, flows spread through "
+            "each year; #N/A if the cumulative net benefit never turns positive within the profile."
+        ),
+        args=(COSTS, BENEFITS, FIRST_YEAR),
+        example="=CBA_PAYBACK_CASH(B10:K10, B15:K15)",
     )
 )
 

@@ -27,33 +27,39 @@ register(
         description=(
             "Forecast of children looked after for the next horizon periods, spilled down a "
             'column: "linear" (=TREND), "exponential" (=GROWTH), "ets" (Holt), "population" '
-            '(rate held) or "target" (rate moves to a target).'
+            '(rate held), "target" (rate moves to a target) or "rising" (rate rises, levels off).'
         ),
         args=(
             _COUNTS,
             _HORIZON,
             Arg(
                 "method",
-                'Optional: "linear" (default), "exponential", "ets", "population" or "target".',
+                'Optional: "linear" (default), "exponential", "ets", "population", "target" or "rising".',
                 kind="text",
                 default="linear",
                 choices=forecasting.METHODS,
             ),
             Arg(
                 "population",
-                '"population"/"target": child population 0-17 at the last known period, then each forecast period (horizon + 1 values).',
+                '"population"/"target"/"rising": child population 0-17 at the last known period, then each forecast period (horizon + 1 values).',
                 kind="vector",
                 default=None,
             ),
             Arg(
                 "start_rate",
-                '"population"/"target": optional rate per 10,000 to start from (default: last count / first population x 10,000).',
+                '"population"/"target"/"rising": optional rate per 10,000 to start from (default: last count / first population x 10,000).',
                 default=None,
                 keyword="rate",
             ),
             Arg("target_rate", '"target": the rate per 10,000 to reach, e.g. the national average.', default=None),
             Arg("target_years", '"target": periods taken to reach target_rate, then held. Positive.', default=None),
             _KNOWN_X,
+            Arg(
+                "rate_trend",
+                '"rising": change in the rate per 10,000 each period while it rises (Thurrock 2017: calibrated, not data).',
+                default=None,
+            ),
+            Arg("trend_years", '"rising": periods the trend lasts before the rate levels off. At least 0.', default=None),
         ),
         example='=LAC_FORECAST(B2:B7, 10, "linear")',
     )
