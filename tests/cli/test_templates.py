@@ -37,3 +37,15 @@ def test_refuses_the_installed_package_and_site_packages(capsys):
 
 def test_a_folder_of_ones_own_is_not_the_installation(tmp_path):
     assert inside_install(tmp_path / "templates") is None
+
+
+def test_without_addin_writes_templates_that_call_no_xlfuncs_function(tmp_path):
+    from xlfuncs.check import check_workbook
+    from xlfuncs.portable import xlfuncs_cells
+    from xlfuncs.xlsx.package import open_package
+
+    assert main(["templates", "--without-addin", "--out", str(tmp_path / "t")]) == 0
+    for filename in templates():
+        path = tmp_path / "t" / filename
+        assert xlfuncs_cells(open_package(path)) == 0, filename
+        assert check_workbook(path).clean, filename

@@ -85,7 +85,15 @@ def check_package(package: Package) -> CheckReport:
             add(Finding("small-count", cell.where, why))
     order = list(KINDS)
     report.findings.sort(key=lambda f: order.index(f.kind))
+    report.notes.extend(_sharing_notes(package))
     return report
+
+
+def _sharing_notes(package: Package) -> list[str]:
+    from xlfuncs.portable import sharing_note
+
+    note = sharing_note(package)
+    return [note] if note else []
 
 
 def check_workbook(path: str | Path) -> CheckReport:

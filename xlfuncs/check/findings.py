@@ -43,6 +43,9 @@ class Finding:
 class CheckReport:
     path: Path
     findings: list[Finding] = field(default_factory=list)
+    #: What the recipient should know that is not a problem (exit status 0): e.g. that the
+    #: workbook calls xlfuncs functions.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:

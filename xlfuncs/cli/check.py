@@ -42,6 +42,8 @@ def run(args) -> int:
         report = check_workbook(args.workbook)
         print(report.summary())
         _print_findings(report)
+        for note in report.notes:
+            print(f"  note: {note}")
         if report.clean:
             print("  nothing found: the workbook can be shared")
         return 0 if report.clean else 1

@@ -25,6 +25,11 @@ def add_arguments(parser) -> None:
         "--out", type=Path, default=DEFAULT_OUT,
         help=f"folder to write the templates to (default: {DEFAULT_OUT})",
     )
+    parser.add_argument(
+        "--without-addin", action="store_true",
+        help="write the templates as they work without the add-in: every xlfuncs call in Excel's own "
+        "functions, the few with no such form at their values with a note (as xlfuncs portable)",
+    )
 
 
 def install_folders() -> list[Path]:
@@ -59,6 +64,6 @@ def run(args) -> int:
             f"--out {args.out}: that is inside the Python installation ({folder}); "
             "write the templates to a folder of your own, e.g. --out xlfuncs-templates"
         )
-    for path in write_all(args.out):
+    for path in write_all(args.out, without_addin=args.without_addin):
         print(path)
     return 0

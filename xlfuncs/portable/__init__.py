@@ -8,9 +8,11 @@ native form (the daily stock-flow projection, the Monte Carlo simulations, the t
 Shapley decomposition) is replaced by its value from a fresh recalculation, with a note on the
 cell saying so and how to get it live again.
 
-The copy is written from the recalculated workbook part by part: styles, charts, defined names
-and data validation are kept byte for byte; only the sheets whose cells change, their
-relationships (for the notes) and the content types are rewritten. The calculation chain is
+The copy is written from the original part by part: styles, charts, defined names and data
+validation are kept byte for byte; only the sheets whose cells change, their relationships (for
+the notes) and the content types are rewritten. A native formula keeps the cached value the
+original had (none in a template built by code, which Excel and LibreOffice calculate when they
+open it); a frozen cell holds the value of a fresh recalculation. The calculation chain is
 dropped (Excel rebuilds it), and so is a link to the add-in once nothing calls through it.
 
 * :func:`make_portable` writes the copy and returns a :class:`PortableReport`;
@@ -32,7 +34,7 @@ from xlfuncs.xlsx.atomic import atomic_path
 from xlfuncs.xlsx.package import Package, open_package
 from xlfuncs.xlsx.writer import refuse_overwrite
 
-__all__ = ["ExternalArguments", "PortableReport", "make_portable", "xlfuncs_cells"]
+__all__ = ["ExternalArguments", "PortableReport", "make_portable", "sharing_note", "xlfuncs_cells"]
 
 
 @dataclass
@@ -112,6 +114,18 @@ def xlfuncs_cells(package: Package) -> int:
     return len(_found(package)[0])
 
 
+def sharing_note(package: Package) -> str | None:
+    """What ``xlfuncs check`` tells whoever shares a workbook that calls xlfuncs (not a finding)."""
+    count = xlfuncs_cells(package)
+    if not count:
+        return None
+    return (
+        f"{count} formula{'s' if count != 1 else ''} call xlfuncs functions: a recipient needs the "
+        f"xlfuncs add-in, or a portable copy (xlfuncs portable {package.path.name} -o COPY.xlsx), "
+        "which works in Excel or LibreOffice without it"
+    )
+
+
 def _names_for(cells, sheet: str) -> dict[str, str]:
     names = {name.upper(): text for name, text in cells.names.items()}
     for (title, name), text in cells.local_names.items():
@@ -148,9 +162,10 @@ def make_portable(source: str | Path, target: str | Path) -> PortableReport:
     names = {title: _names_for(cells, title) for title in cells.sheets}
     for title, anchor, formula, bounds in found:
         report.conversions.append(convert_cell(title, anchor, formula, bounds, registry, names[title]))
-    with tempfile.TemporaryDirectory(prefix="xlfuncs-portable-") as temp:
-        recalculated = Path(temp) / "recalculated.xlsx"
-        recalculate(source, recalculated)
-        report.dropped = write_portable(open_package(recalculated), package, report.conversions, target)
+    values: dict = {}
+    if report.frozen:
+        with tempfile.TemporaryDirectory(prefix="xlfuncs-portable-") as temp:
+            values = recalculate(source, Path(temp) / "recalculated.xlsx").values
+    report.dropped = write_portable(package, report.conversions, values, target)
     report.seconds = time.perf_counter() - started
     return report

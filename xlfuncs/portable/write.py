@@ -1,10 +1,10 @@
-"""Writing the portable copy: the recalculated workbook, part by part, with the converted cells.
+"""Writing the portable copy: the original workbook, part by part, with the converted cells.
 
 Every part is copied as it is except:
 
 * the sheets holding converted cells: native formulas written in (array formulas where the form
-  needs them), frozen cells left with their value only, a ``<legacyDrawing>`` where notes are
-  added;
+  needs them), frozen cells given their value from a fresh recalculation as a constant, a
+  ``<legacyDrawing>`` where notes are added;
 * the sheets' relationships, new comments parts and VML drawings, and the content types, for
   the notes;
 * ``xl/calcChain.xml``, dropped: it lists formula cells, and Excel rebuilds it;
@@ -17,7 +17,9 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -26,6 +28,7 @@ from xlfuncs.portable.convert import Conversion
 from xlfuncs.xlsx.atomic import atomic_path
 from xlfuncs.xlsx.package import NS_MAIN, NS_PKG_REL, NS_REL, Package, parse_xml
 from xlfuncs.xlsx.refs import cell_ref, parse_cell
+from xlfuncs.xlsx.writer import encode_value
 
 _M = f"{{{NS_MAIN}}}"
 _C, _F, _V, _IS, _T, _ROW = (f"{_M}{t}" for t in ("c", "f", "v", "is", "t", "row"))
@@ -86,20 +89,23 @@ def _set_formula(cell: etree._Element, text: str, array_ref: str | None) -> None
         etree.SubElement(cell, _V).text = "0"
 
 
-def _keep_value(cell: etree._Element) -> None:
-    """Drop the formula and keep the cached value as the cell's constant."""
-    for old in cell.findall(_F):
-        cell.remove(old)
-    if cell.get("t") == "str":
-        value = cell.find(_V)
-        text = "" if value is None else (value.text or "")
-        if value is not None:
-            cell.remove(value)
+def _set_constant(cell: etree._Element, value: Any) -> None:
+    """Make the cell a constant holding ``value`` (its style kept)."""
+    for child in list(cell):
+        cell.remove(child)
+    cell.attrib.pop("t", None)
+    if value is None:
+        return
+    if isinstance(value, str):
         cell.set("t", "inlineStr")
-        inline = etree.SubElement(cell, _IS)
-        node = etree.SubElement(inline, _T)
-        node.text = text
+        node = etree.SubElement(etree.SubElement(cell, _IS), _T)
+        node.text = value
         node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return
+    kind, text = encode_value(value)
+    if kind is not None:
+        cell.set("t", kind)
+    etree.SubElement(cell, _V).text = text
 
 
 def _range_cells(conversion: Conversion) -> list[tuple[int, int]]:
@@ -133,14 +139,14 @@ def partial_note(conversion: Conversion) -> str:
     )
 
 
-def _patch(sheet: _Sheet, conversions: list[Conversion]) -> dict[str, str]:
+def _patch(sheet: _Sheet, conversions: list[Conversion], values: Mapping[str, Any]) -> dict[str, str]:
     notes: dict[str, str] = {}
     for conversion in conversions:
         r0, c0 = conversion.anchor
         anchor_ref = cell_ref(r0, c0)
         if not conversion.live:
             for row, col in _range_cells(conversion):
-                _keep_value(sheet.cell(row, col))
+                _set_constant(sheet.cell(row, col), values.get(cell_ref(row, col)))
             notes[anchor_ref] = frozen_note(conversion)
             continue
         one_formula = list(conversion.formulas) == [conversion.anchor]
@@ -171,15 +177,20 @@ def _resolve(owner: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(owner), target))
 
 
-def write_portable(package: Package, original: Package, conversions: list[Conversion], target: Path) -> list[str]:
-    """Write ``package`` (the recalculated copy) to ``target`` with ``conversions`` applied;
-    returns the parts dropped."""
+def write_portable(
+    package: Package,
+    conversions: list[Conversion],
+    values: Mapping[str, Mapping[str, Any]],
+    target: Path,
+) -> list[str]:
+    """Write ``package`` to ``target`` with ``conversions`` applied, frozen cells taking
+    ``values[sheet][A1]`` (a fresh recalculation); returns the parts dropped."""
     by_sheet: dict[str, list[Conversion]] = defaultdict(list)
     for conversion in conversions:
         by_sheet[conversion.sheet].append(conversion)
     parts_of = {title: part for title, part in package.sheets.items()}
     dropped: set[str] = {CALC_CHAIN} if CALC_CHAIN in package.members else set()
-    links = _addin_links(original)
+    links = _addin_links(package)
     dropped |= links | {rels_name(p) for p in links if rels_name(p) in package.members}
     with zipfile.ZipFile(package.path) as archive:
         read = {name: archive.read(name) for name in archive.namelist()}
@@ -191,7 +202,7 @@ def write_portable(package: Package, original: Package, conversions: list[Conver
         part = parts_of[title]
         root = parse_xml(read[part], part)
         sheet = _Sheet(root)
-        notes = _patch(sheet, found)
+        notes = _patch(sheet, found, values.get(title, {}))
         if notes:
             added = add_comments(part, root, notes, {**read, **written}, members, block + 10)
             written.update(added.parts)

@@ -77,12 +77,30 @@ def build_bytes(template: Template) -> bytes:
     return to_bytes(template.build())
 
 
-def write_all(directory: Path) -> list[Path]:
-    """Build every template into ``directory`` (created if need be); returns the files written."""
+def write_all(directory: Path, without_addin: bool = False) -> list[Path]:
+    """Build every template into ``directory`` (created if need be); returns the files written.
+
+    ``without_addin`` writes each template as it works without the add-in: every xlfuncs call
+    in native form, the few without one at their values with a note (:mod:`xlfuncs.portable`).
+    The committed templates keep their xlfuncs calls: with the add-in they are what a council
+    types and reads, and the native forms are derived from them.
+    """
+    import tempfile
+
+    from xlfuncs.xlsx.atomic import write_bytes
+
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for template in templates().values():
         path = directory / template.filename
-        path.write_bytes(build_bytes(template))
+        if not without_addin:
+            write_bytes(path, build_bytes(template))
+        else:
+            from xlfuncs.portable import make_portable
+
+            with tempfile.TemporaryDirectory(prefix="xlfuncs-template-") as temp:
+                built = Path(temp) / template.filename
+                built.write_bytes(build_bytes(template))
+                make_portable(built, path)
         written.append(path)
     return written
