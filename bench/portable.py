@@ -54,7 +54,7 @@ def main() -> int:
                 libreoffice.recalculate_file(target, folder / "libreoffice")
                 office = f"{time.perf_counter() - started:.2f}"
             print(f"{name:<24}{len(report.live):>6}{len(report.frozen):>8}{wall:>14.2f}{cpu:>9.2f}{office:>17}")
-        print(f"{'all templates':<24}{'':>14}{total:>14.2f}")
+        print(f"{'all templates':<24}{'':>6}{'':>8}{total:>14.2f}")
     return 0
 
 

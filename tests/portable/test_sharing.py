@@ -178,3 +178,81 @@ def test_cli_summary_and_frozen_cells(tmp_path):
     assert "frozen Projection!D5:W28: LAC_STOCKFLOW_PROJECT: it moves the children between states" in done.stdout
     refused = _cli("portable", WORKBOOKS_DIR / "stock_flow.xlsx", "-o", tmp_path / "copy.xlsm")
     assert refused.returncode == 2 and "give it an .xlsx name" in refused.stderr
+
+
+def test_shared_formulas_are_written_out_and_the_calculation_chain_dropped(tmp_path):
+    """As Excel saves a column of copied formulas: one shared formula, and a calcChain part."""
+    from tests.fixtures.xlsx_surgery import edit_parts, parts
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in range(1, 5):
+        sheet.cell(row, 1, 1000 * row)
+        sheet.cell(row, 2, 10 * row)
+    sheet["C1"] = "=UNIT_COST(A1,B1)"
+    workbook.save(tmp_path / "plain.xlsx")
+    xml = parts(tmp_path / "plain.xlsx")["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace("<f>UNIT_COST(A1,B1)</f><v></v>", '<f t="shared" ref="C1:C4" si="0">UNIT_COST(A1,B1)</f>')
+    xml = xml.replace("<f>UNIT_COST(A1,B1)</f>", '<f t="shared" ref="C1:C4" si="0">UNIT_COST(A1,B1)</f>')
+    for row in range(2, 5):
+        xml = xml.replace(f'<c r="B{row}" t="n"><v>{10 * row}</v></c>', f'<c r="B{row}" t="n"><v>{10 * row}</v></c><c r="C{row}"><f t="shared" si="0"/></c>')
+    types = parts(tmp_path / "plain.xlsx")["[Content_Types].xml"].decode().replace(
+        "</Types>",
+        '<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>',
+    )
+    rels = parts(tmp_path / "plain.xlsx")["xl/_rels/workbook.xml.rels"].decode().replace(
+        "</Relationships>",
+        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>',
+    )
+    chain = '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="C1" i="1"/></calcChain>'
+    source = edit_parts(
+        tmp_path / "plain.xlsx", tmp_path / "shared.xlsx",
+        {"xl/worksheets/sheet1.xml": xml.encode(), "[Content_Types].xml": types.encode(),
+         "xl/_rels/workbook.xml.rels": rels.encode(), "xl/calcChain.xml": chain.encode()},
+    )
+    assert xml.count('si="0"') == 4
+    report = make_portable(source, tmp_path / "copy.xlsx")
+    assert len(report.live) == 4 and report.dropped == ["xl/calcChain.xml"]
+    copied = parts(tmp_path / "copy.xlsx")
+    assert "xl/calcChain.xml" not in copied
+    assert b"calcChain" not in copied["xl/_rels/workbook.xml.rels"] + copied["[Content_Types].xml"]
+    assert b't="shared"' not in copied["xl/worksheets/sheet1.xml"]
+    values = recalculate(tmp_path / "copy.xlsx", tmp_path / "values.xlsx").values["Sheet"]
+    assert [values[f"C{r}"] for r in range(1, 5)] == pytest.approx([100 / 365 * 7] * 4, rel=1e-12)
+
+
+def test_a_note_joins_a_comment_already_on_the_cell(tmp_path):
+    from openpyxl.comments import Comment
+
+    source = tmp_path / "noted.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = ArrayFormula("A1:A3", '=CBA_MC_NET_SAVINGS(10,{1000,2000},{2,5},60000,{0.05;0.5;0.95},1000,7)')
+    sheet["A1"].comment = Comment("Checked by finance, March", "Finance")
+    sheet["C1"] = "Inputs"
+    sheet["C1"].comment = Comment("Typed from the business case", "Finance")
+    workbook.save(source)
+    make_portable(source, tmp_path / "copy.xlsx")
+    copy = openpyxl.load_workbook(tmp_path / "copy.xlsx")["Sheet"]
+    assert copy["A1"].comment.text.startswith("Checked by finance, March\n\nxlfuncs portable: These cells (A1:A3)")
+    assert copy["C1"].comment.text == "Typed from the business case"
+    assert isinstance(copy["A2"].value, float)
+
+
+def test_a_choice_only_xlfuncs_computes_is_frozen_when_typed_and_noted_when_in_a_cell(tmp_path):
+    source = tmp_path / "ets.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row, value in enumerate([300, 320, 345, 352, 370], start=1):
+        sheet.cell(row, 1, value)
+    sheet["B1"] = "linear"
+    sheet["C1"] = ArrayFormula("C1:C3", '=LAC_FORECAST(A1:A5,3,"ets")')
+    sheet["D1"] = ArrayFormula("D1:D3", "=LAC_FORECAST(A1:A5,3,B1)")
+    workbook.save(source)
+    report = make_portable(source, tmp_path / "copy.xlsx")
+    (frozen,) = report.frozen
+    assert frozen.address == "C1:C3" and 'method "ets" has no form' in frozen.reason
+    (live,) = report.live
+    assert live.address == "D1:D3" and any('"ets"' in note for note in live.notes)
+    copy = openpyxl.load_workbook(tmp_path / "copy.xlsx")["Sheet"]
+    assert 'method "ets"' in copy["D1"].comment.text and "gives #N/A here" in copy["D1"].comment.text

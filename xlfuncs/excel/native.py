@@ -132,7 +132,7 @@ def literal_text(value: Any) -> str:
                 return f"({numerator}/{denominator})"
         if number.is_integer() and abs(number) < 1e15:
             return str(int(number))
-        text = repr(number)
+        text = repr(number).upper()  # 1E-06, as Excel writes an exponent
         return f"({text})" if number < 0 else text
     if isinstance(value, tuple | list):
         # Inside an array constant a number stands bare: -0.5, not (-0.5).
@@ -339,6 +339,19 @@ class PerCell:
     cell: Callable[[int, int], str]
 
 
+def shown(i: int, j: int, rows: int, cols: int) -> tuple[int, int] | None:
+    """Which value of a result of ``rows`` x ``cols`` the cell ``i``, ``j`` of its array range
+    shows: a result of one row (or column) repeats down (or across) a larger range, past a
+    longer one the cells show #N/A (None), as Excel and LibreOffice fill array formulas.
+
+    >>> shown(3, 1, 1, 4), shown(3, 1, 2, 4), shown(0, 5, 1, 4)
+    ((0, 1), None, None)
+    """
+    if i >= rows and rows > 1 or j >= cols and cols > 1:
+        return None
+    return (i if rows > 1 else 0, j if cols > 1 else 0)
+
+
 def laid_out(call: NativeCall, grid: Sequence[Sequence[str]], checks: Iterable[tuple[str, str]] = ()) -> str | PerCell:
     """A small result of fixed layout (``grid``: rows of formula texts, one per value).
 
@@ -349,9 +362,12 @@ def laid_out(call: NativeCall, grid: Sequence[Sequence[str]], checks: Iterable[t
     """
     checks = list(checks)
     if call.rows is not None:
-        return PerCell(
-            lambda i, j: guarded(checks, grid[i][j]) if i < len(grid) and j < len(grid[i]) else "#N/A"
-        )
+
+        def cell(i: int, j: int) -> str:
+            found = shown(i, j, len(grid), len(grid[0]))
+            return "#N/A" if found is None else guarded(checks, grid[found[0]][found[1]])
+
+        return PerCell(cell)
     if len(grid) == 1:
         values = list(grid[0])
         index = seq(len(values), column=False)

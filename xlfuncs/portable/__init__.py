@@ -31,7 +31,7 @@ from pathlib import Path
 
 from xlfuncs.portable.convert import Conversion, ExternalArguments, convert_cell
 from xlfuncs.xlsx.atomic import atomic_path
-from xlfuncs.xlsx.package import Package, open_package
+from xlfuncs.xlsx.package import Package, WorkbookError, open_package
 from xlfuncs.xlsx.writer import refuse_overwrite
 
 __all__ = ["ExternalArguments", "PortableReport", "make_portable", "sharing_note", "xlfuncs_cells"]
@@ -115,8 +115,14 @@ def xlfuncs_cells(package: Package) -> int:
 
 
 def sharing_note(package: Package) -> str | None:
-    """What ``xlfuncs check`` tells whoever shares a workbook that calls xlfuncs (not a finding)."""
-    count = xlfuncs_cells(package)
+    """What ``xlfuncs check`` tells whoever shares a workbook that calls xlfuncs (not a finding).
+
+    A sheet the cell reader cannot follow gives no note: ``check`` reports what it finds of
+    such a file on its own terms."""
+    try:
+        count = xlfuncs_cells(package)
+    except (WorkbookError, ValueError, KeyError):
+        return None
     if not count:
         return None
     return (

@@ -221,6 +221,7 @@ def _payback_native(call: NativeCall) -> str:
     if isinstance(pair, str):
         return pair
     costs, benefits, checks = pair
+    call.elements(costs.size * costs.size, "the running sum of the net benefits")
     years, first_check = _years_of(call, costs.size)
     factors = discount_factors(call["schedule"], years)
     flows = f"({benefits.column()}-{costs.column()})*{factors}"
@@ -233,6 +234,7 @@ def _cash_payback_native(call: NativeCall) -> str:
     if isinstance(pair, str):
         return pair
     costs, benefits, checks = pair
+    call.elements(costs.size * costs.size, "the running sum of the net benefits")
     _, first_check = _years_of(call, costs.size)
     flows = f"({benefits.column()}-{costs.column()})"
     return guarded(checks + first_check, crossing(flows, costs.size, _first_text(call)))

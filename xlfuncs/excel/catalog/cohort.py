@@ -16,6 +16,7 @@ from xlfuncs.excel.native import (
     literal_text,
     numbers_check,
     seq,
+    shown,
     text_choice,
     without_native,
 )
@@ -35,7 +36,7 @@ def profile_checks(stay: NativeArg) -> list[tuple[str, str]]:
     return [
         numbers_check(stay, "zero"),
         (f"MIN({stay.text})<0", "#NUM!"),
-        (f"ABS({total}-1)>{cohort._PROFILE_TOLERANCE!r}", "#NUM!"),
+        (f"ABS({total}-1)>{literal_text(cohort._PROFILE_TOLERANCE)}", "#NUM!"),
     ]
 
 
@@ -164,12 +165,11 @@ def _care_years_native(call: NativeCall):
     if call.cols is None:
         raise NoNativeForm("its native form fills its row one formula per cell, and here it sits inside a larger formula")
 
-    rows, cols = call.result_rows(1), call.cols
-
     def cell(i: int, j: int) -> str:
-        position = j if rows == 1 or cols > 1 else i
-        if position >= n:
+        found = shown(i, j, 1, n)  # one row of n values
+        if found is None:
             return "#N/A"
+        position = found[1]
         return guarded(checks, care_years_cell(elements[: position + 1], stay, drop, factor))
 
     return PerCell(cell)

@@ -260,7 +260,7 @@ def _forecast_cost_native(call: NativeCall) -> str:
             checks.append(numbers_check(mix, "strict"))
             checks.append((f"MIN({mix.text})<0", "#NUM!"))
             sums = f"MMULT({shares},{seq(types)}^0)"
-            checks.append((f"MAX(ABS({sums}-1))>{forecast_costs._MIX_TOLERANCE!r}", "#NUM!"))
+            checks.append((f"MAX(ABS({sums}-1))>{literal_text(forecast_costs._MIX_TOLERANCE)}", "#NUM!"))
             table = f"MMULT({totals}*{shares},{costs.column()})"
     checks.append((f"{inflation}<=-1", "#NUM!"))
     checks.append((either(f"{weeks}<=0", f"{weeks}>53"), "#NUM!"))

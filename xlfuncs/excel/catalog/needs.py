@@ -10,6 +10,7 @@ from xlfuncs.excel.native import (
     guarded,
     numbers_check,
     seq,
+    shown,
     text_choice,
 )
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
@@ -224,12 +225,11 @@ def _step_savings_native(call: NativeCall):
     if call.cols is None:
         raise NoNativeForm("its native form fills its row one formula per cell, and here it sits inside a larger formula")
 
-    rows, cols = call.result_rows(1), call.cols
-
     def cell(i: int, j: int) -> str:
-        position = j if rows == 1 or cols > 1 else i
-        if position >= n:
+        found = shown(i, j, 1, n)  # one row of n values
+        if found is None:
             return "#N/A"
+        position = found[1]
         years = care_years_cell(cohorts[: position + 1], stay, drop, None)
         return guarded(checks, f"{years}*{saving}*{weeks}")
 

@@ -21,6 +21,7 @@ from xlfuncs.excel.native import (
     laid_out,
     numbers_check,
     seq,
+    shown,
     without_native,
 )
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
@@ -106,20 +107,24 @@ def _linest_native(call: NativeCall):
     if not model.valid:
         return "#N/A"
     stats = _flag(call["stats"])
-    if stats is None:
-        raise NoNativeForm("stats is a cell: the size of LINEST's result depends on it")
     p = model.p
     if call.rows is None:  # inside a larger formula: the block as one array
+        if stats is None:
+            raise NoNativeForm("stats is a cell and the call sits inside a larger formula: the size of its result depends on it")
         call.needs_array()
         block = f"LINEST({model.y},{model.x},TRUE,{'TRUE' if stats else 'FALSE'})"
         return guarded(model.checks, f"IF(ISNA({block}),0,{block})" if stats else block)
-    rows = 5 if stats else 1
-    grid = [
+    # Row 1 is the coefficients with or without the statistics; rows 2 to 5 exist only with
+    # them (a cell for stats: #N/A below row 1 when it is FALSE, as a shorter result shows).
+    top = [f"INDEX(LINEST({model.y},{model.x}),1,{j + 1})" for j in range(p + 1)]
+    below = [
         [("0" if i >= 2 and j >= 2 else f"INDEX({model.block},{i + 1},{j + 1})") for j in range(p + 1)]
-        for i in range(rows)
+        for i in range(1, 5)
     ]
-    if not stats:
-        grid = [[f"INDEX(LINEST({model.y},{model.x}),1,{j + 1})" for j in range(p + 1)]]
+    if stats is None:  # FALSE gives one row, which an array formula repeats down its range
+        flag = call["stats"].or_default()
+        below = [[f"IF({flag},{value},{first})" for value, first in zip(row, top, strict=True)] for row in below]
+    grid = [top] + (below if stats is not False else [])
     return laid_out(call, grid, model.checks)
 
 
@@ -207,8 +212,6 @@ def _neighbours_native(call: NativeCall):
     call.needs_array()
     k = call["neighbours"]
     distances = _flag(call["distances"])
-    if distances is None:
-        raise NoNativeForm("distances is a cell: the form of the result depends on it")
     checks = [numbers_check(known_x, "strict")]
     if n < 2:
         return "#DIV/0!"
@@ -230,8 +233,10 @@ def _neighbours_native(call: NativeCall):
     positions = seq(n)
 
     def cell(i: int, j: int) -> str:
-        if i >= n or (count is not None and j >= count):
+        found = shown(i, j, n, count if count is not None else call.cols or 1)
+        if found is None:
             return "#N/A"
+        i, j = found
         own = [table.part(i, c).text for c in range(p)]
         # z - z_i = (x - x_i) / sd on each standardised driver: the means cancel.
         terms = "+".join(f"(({col}-{x})/_xlfn.STDEV.S({col}))^2" for col, x in zip(columns, own, strict=True))
@@ -240,6 +245,10 @@ def _neighbours_native(call: NativeCall):
         nearest = f"SMALL({others},{j + 1})"
         if distances:
             value = nearest
+        elif distances is None:
+            nearer = f"SUM(({others}<{nearest})*1)"
+            row = f"SMALL({positions}+({others}<>{nearest})*{_FAR},{j + 1}-{nearer})"
+            value = f"IF({call['distances'].or_default()},{nearest},{row})"
         else:
             # Ties go to the earlier row: the (j + 1 - nearer)-th row at this distance.
             nearer = f"SUM(({others}<{nearest})*1)"
