@@ -66,8 +66,13 @@ def number_formats(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
     return out
 
 
-def read_cells(package: Package) -> dict[str, dict[tuple[int, int], Cell]]:
-    """sheet title -> (row, column) -> :class:`Cell`, for every sheet of ``package``."""
+def read_cells(
+    package: Package, used_strings: set[int] | None = None
+) -> dict[str, dict[tuple[int, int], Cell]]:
+    """sheet title -> (row, column) -> :class:`Cell`, for every sheet of ``package``.
+
+    ``used_strings``, when given, collects the positions of the shared strings the cells use.
+    """
     out: dict[str, dict[tuple[int, int], Cell]] = {}
     names = set(package.members)
     with zipfile.ZipFile(package.path) as archive:
@@ -90,6 +95,8 @@ def read_cells(package: Package) -> dict[str, dict[tuple[int, int], Cell]]:
                         else:
                             formula = shared.get(record.shared_index, formula)
                     value = _value(record.type, record.value, record.inline, strings, fmt)
+                    if used_strings is not None and record.type == "s" and (record.value or "").isdigit():
+                        used_strings.add(int(record.value or 0))
                     cells[(row, col)] = Cell(title, record.ref, row, col, value, formula, fmt)
             out[title] = cells
     return out

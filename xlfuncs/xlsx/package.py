@@ -169,7 +169,8 @@ def _scan_for_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _is_xml_part(name: str) -> bool:
+def is_xml_part(name: str) -> bool:
+    """Whether a part is XML (not an image, OLE object or printer settings)."""
     return not name.endswith("/") and not name.lower().endswith(_BINARY_SUFFIXES)
 
 
@@ -411,7 +412,7 @@ def _read(archive: zipfile.ZipFile, package: Package) -> None:
     package.macro_parts = [n for n in names if MACRO_PARTS.search(n)]
     package.has_macros = bool(package.macro_parts)
     for info in infos:
-        if _is_xml_part(info.filename) and _scan_for_doctype(archive, info):
+        if is_xml_part(info.filename) and _scan_for_doctype(archive, info):
             raise WorkbookError(
                 f"{path}: part {info.filename} declares a DOCTYPE or entities; refusing it"
             )
