@@ -36,7 +36,8 @@ PEOPLE = {
 }
 #: A custom property whose name says it names a person.
 PERSON_PROPERTY = re.compile(
-    r"author|owner|editor|manager|reviewer|creator|modified ?by|user ?name|display ?name|e-?mail|checked ?out",
+    r"author|owner|editor|manager|reviewer|creator|(?:modified|reviewed|checked|approved|prepared|edited) ?by|"
+    r"user ?name|display ?name|e-?mail|checked ?out",
     re.IGNORECASE,
 )
 
