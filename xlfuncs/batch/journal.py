@@ -19,6 +19,7 @@ journal is rewritten, atomically, with the latest record of each key.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from xlfuncs import __version__
-from xlfuncs.xlsx.atomic import write_text
+from xlfuncs.xlsx.atomic import OutputError, write_text
 
 NAME = ".xlfuncs-batch.jsonl"
 
@@ -117,14 +118,22 @@ class Appender:
     """Appends records, one flushed line each, so a stop loses at most the line being written."""
 
     def __init__(self, path: Path):
-        self.handle = path.open("a", encoding="utf-8")
+        self.path = path
+        try:
+            self.handle = path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
     def add(self, entry: Mapping[str, Any]) -> None:
-        self.handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self.handle.flush()
+        try:
+            self.handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self.handle.flush()
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
     def close(self) -> None:
-        self.handle.close()
+        with contextlib.suppress(OSError):  # a failed flush was reported by add
+            self.handle.close()
 
 
 def compact(path: Path, records: Iterable[Mapping[str, Any]]) -> None:

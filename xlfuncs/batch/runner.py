@@ -27,7 +27,12 @@ from xlfuncs.engine.recalc import Workbook, _formula_cells, _plain
 from xlfuncs.excel.errors import is_error
 from xlfuncs.xlsx.package import WorkbookError
 from xlfuncs.xlsx.refs import col_letters, parse_cell
-from xlfuncs.xlsx.writer import PreparedPackage, refuse_overwrite, write_cached_values
+from xlfuncs.xlsx.writer import (
+    PreparedPackage,
+    output_suffix,
+    refuse_overwrite,
+    write_cached_values,
+)
 
 KEY_COLUMNS = ("council", "la_code", "new_la_code", "code", "scenario", "id")
 #: One line of JSON per finished row, appended once its workbook is in place: how a run resumes.
@@ -205,8 +210,9 @@ def _run(
     result = BatchResult(engine=book.engine)
     pending = []
     digests = [journal.digest_inputs(_inputs_of(batch, row)) for row in rows]
+    suffix = output_suffix(book.package)  # a template with macros gives .xlsm workbooks
     for index, value in enumerate(keys):
-        target = out_dir / f"{file_stem(value)}.xlsx" if workbooks else None
+        target = out_dir / f"{file_stem(value)}{suffix}" if workbooks else None
         reason = journal.why_again(done.get(value), digests[index], template_digest, target)
         if reason is None:
             result.skipped += 1
@@ -229,7 +235,7 @@ def _run(
             stem = file_stem(keys[index])
             workbook_digest = None
             if workbooks:
-                target = out_dir / f"{stem}.xlsx"
+                target = out_dir / f"{stem}{suffix}"
                 refuse_overwrite(template, target)
                 typed: dict[str, dict[str, Any]] = {}
                 for column, (sheet, ref) in batch.inputs.items():

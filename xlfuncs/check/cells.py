@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
+from xlfuncs.xlsx.escape import unescape
 from xlfuncs.xlsx.package import NS_MAIN, Package, iter_cells, parse_xml
 from xlfuncs.xlsx.refs import col_index
 from xlfuncs.xlsx.shared_strings import read_shared_strings
@@ -112,7 +113,9 @@ def _value(kind: str | None, text: str | None, inline: str | None, strings: list
             return strings[int(text)]
         except (ValueError, IndexError):
             return None
-    if kind in ("str", "e"):
+    if kind == "str":
+        return unescape(text)
+    if kind == "e":
         return text
     if kind == "b":
         return text.strip() in ("1", "true")

@@ -27,7 +27,7 @@ def run(args) -> int:
     from xlfuncs.batch.runner import run_batch
 
     def progress(iterator, total):
-        return tqdm(iterator, total=total, desc="Councils", unit="row", file=sys.stderr)
+        return tqdm(iterator, total=total, desc="Councils", unit="row", file=sys.stderr, disable=None)
 
     result = run_batch(
         args.template, args.data, args.out, key=args.key, progress=progress, workbooks=not args.summary_only

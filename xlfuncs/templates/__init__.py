@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from xlfuncs.resources import workbooks_dir
+from xlfuncs.xlsx.atomic import write_bytes
 
 #: Where the committed templates live, relative to the repository root.
 WORKBOOKS_DIR = workbooks_dir()
@@ -81,6 +82,6 @@ def write_all(directory: Path = WORKBOOKS_DIR) -> list[Path]:
     written = []
     for template in templates().values():
         path = directory / template.filename
-        path.write_bytes(build_bytes(template))
+        write_bytes(path, build_bytes(template))  # whole or not at all
         written.append(path)
     return written

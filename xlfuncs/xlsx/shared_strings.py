@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from lxml import etree
 
+from xlfuncs.xlsx.escape import unescape
 from xlfuncs.xlsx.xml import NS_MAIN, WorkbookError
 
 PART = "xl/sharedStrings.xml"
@@ -22,14 +23,15 @@ _RPH = f"{{{NS_MAIN}}}rPh"
 
 
 def item_text(item: etree._Element) -> str:
-    """The shown text of one string item (``<si>`` or ``<is>``): runs joined, phonetics left out."""
-    return "".join(t.text or "" for t in item.iter(_T) if t.getparent().tag != _RPH)
+    """The shown text of one string item (``<si>`` or ``<is>``): runs joined, phonetics left
+    out, Excel's escapes (``_x0001_``) read back (:mod:`xlfuncs.xlsx.escape`)."""
+    return "".join(unescape(t.text or "") for t in item.iter(_T) if t.getparent().tag != _RPH)
 
 
 def phonetic_text(item: etree._Element) -> str:
     """The text of a string item's phonetic guides, which Excel keeps but does not show in
     the cell (text can hide there)."""
-    return "".join(t.text or "" for rph in item.iter(_RPH) for t in rph.iter(_T))
+    return "".join(unescape(t.text or "") for rph in item.iter(_RPH) for t in rph.iter(_T))
 
 
 def iter_shared_items(
