@@ -219,3 +219,16 @@ def test_templates_are_not_changed_by_the_new_reading():
 
     for template in sorted(WORKBOOKS.glob("*.xlsx")):
         assert check_workbook(template).clean, template.name
+
+
+def test_common_words_under_a_personal_label_are_not_searched_for_elsewhere(tmp_path):
+    """A "Total" row under CHILD is blanked with the column, but "Total" elsewhere stays."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["CHILD", "Cost", None, "Summary"])
+    sheet.append(["C1001", 5, None, "Total"])
+    sheet.append(["Total", 5])
+    path = tmp_path / "total.xlsx"
+    workbook.save(path)
+    where = {f.where for f in check_workbook(path).findings}
+    assert where == {"Sheet!A2", "Sheet!A3"}

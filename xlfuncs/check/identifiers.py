@@ -63,6 +63,11 @@ SOFTWARE = re.compile(
 )
 #: A known value shorter than this is too common to look for in other text.
 MIN_KNOWN = 4
+#: Words a column of names or identifiers holds that are nobody's name ("Total", "Unknown").
+_NOT_A_NAME = frozenset(
+    "total totals subtotal sum none unknown n/a na null blank other others all male female "
+    "not known not recorded missing example sample test tbc tbd yes no true false".split()
+)
 #: A known value of digits only must be at least this long to be looked for in other text.
 MIN_KNOWN_DIGITS = 5
 _CELL_LIKE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+$")
@@ -204,6 +209,20 @@ class Identifiers:
 
     def add_all(self, values: Iterable[object], kind: str) -> None:
         for value in values:
+            self.add(value, kind)
+
+    def add_found(self, value: object, kind: str) -> None:
+        """Remember a value found under a personal-data label (in a cell, a pivot field) when
+        it is distinctive enough to look for elsewhere: an identifier or postcode holds a digit
+        (a "Total" under a CHILD heading is no one's ID), a name is not a common word."""
+        if isinstance(value, dt.date | dt.datetime):
+            self.add(value, kind)
+            return
+        text = str(value).strip() if value is not None else ""
+        if kind == "names":
+            if text.casefold() not in _NOT_A_NAME and any(c.isalpha() for c in text):
+                self.add(text, kind)
+        elif any(c.isdigit() for c in text):
             self.add(value, kind)
 
     def __bool__(self) -> bool:

@@ -104,7 +104,7 @@ def learn(survey: Survey) -> None:
         cache_fields = _fields(root)
         for position, kind in fields.items():
             for item in _items(cache_fields[position]):
-                survey.identifiers.add(_value(item), kind)
+                survey.identifiers.add_found(_value(item), kind)
 
 
 def is_items(element: etree._Element) -> bool:

@@ -207,7 +207,7 @@ def survey(package: Package, archive: zipfile.ZipFile) -> Survey:
     for title, sheet in found.cells.items():
         for cell, why in find_personal(sheet):
             found.personal.setdefault(title, {})[cell.ref] = why
-            found.identifiers.add(cell.value, _kind_of(why))
+            found.identifiers.add_found(cell.value, _kind_of(why))
     for name in authors.names(found):
         found.identifiers.add(name, AUTHOR)
     pivots.learn(found)

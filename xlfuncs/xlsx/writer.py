@@ -274,7 +274,7 @@ def refuse_macros(package: Package, out_path: str | Path) -> None:
     if package.macro_parts and suffix in MACRO_FREE:
         parts = ", ".join(package.macro_parts[:3]) + (", ..." if len(package.macro_parts) > 3 else "")
         raise WorkbookError(
-            f"{out_path}: {package.path.name} holds macros ({parts}), which an {suffix} file cannot "
+            f"{out_path}: {package.path} holds macros ({parts}), which an {suffix} file cannot "
             f"carry; write to {out_path.with_suffix('.xlsm').name} to keep them, or remove them first "
             "with xlfuncs check --fix"
         )
