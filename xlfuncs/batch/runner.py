@@ -172,6 +172,8 @@ def run_batch(
     columns, rows = read_rows(data)
     if not rows:
         raise WorkbookError(f"{data}: the CSV file has no rows")
+    # the digest of the bytes about to be read, not of a file that may change meanwhile
+    template_digest = journal.digest_file(template) if template.is_file() else ""
     book = Workbook(template)
     batch = plan(book, columns, key)
     keys = [(row.get(batch.key) or "").strip() for row in rows]
@@ -188,7 +190,7 @@ def run_batch(
         for candidate in (out_dir / "summary.csv", out_dir / path.name):
             refuse_overwrite(path, candidate)
     with _lock(out_dir):
-        return _run(book, batch, rows, keys, template, out_dir, progress, workbooks)
+        return _run(book, batch, rows, keys, template, template_digest, out_dir, progress, workbooks)
 
 
 def _run(
@@ -197,6 +199,7 @@ def _run(
     rows: list[dict[str, str]],
     keys: list[str],
     template: Path,
+    template_digest: str,
     out_dir: Path,
     progress: Callable[[Iterator, int], Iterator] | None,
     workbooks: bool,
@@ -206,7 +209,6 @@ def _run(
     _remove_stale_parts(out_dir)
     journal_path = out_dir / JOURNAL
     done = journal.read(journal_path)
-    template_digest = journal.digest_file(template)
     result = BatchResult(engine=book.engine)
     pending = []
     digests = [journal.digest_inputs(_inputs_of(batch, row)) for row in rows]

@@ -127,9 +127,8 @@ class _Plan:
         self.dropped_rids: dict[str, set[str]] = {}  # owner part -> relationship ids dropped
         self.counts = {
             "plain": 0, "broken": 0, "blanked": 0, "suppressed": 0, "names": 0, "values": 0,
-            "strings": 0, "authors": 0, "links": 0,
+            "strings": 0, "links": 0,
         }  # fmt: skip
-        self.cleaned_parts: list[str] = []
 
     # -- relationships and content types
 
@@ -235,8 +234,7 @@ class _Plan:
                     if (view.get(attr) or "0").isdigit() and int(view.get(attr) or 0) >= len(sheets):
                         view.set(attr, "0")
         self._drop_dangling("xl/workbook.xml", root)
-        if clean_part(self.survey, "xl/workbook.xml", root):
-            self.cleaned_parts.append("xl/workbook.xml")
+        clean_part(self.survey, "xl/workbook.xml", root)
         if self.counts["values"]:
             # formulas that lost their last values are computed again when the file is opened
             calc = root.find(f"{{{NS_MAIN}}}calcPr")
@@ -422,10 +420,6 @@ def _other_part(plan: _Plan, name: str, data: bytes) -> bytes:
     changed = bool(plan.dropped_rids.get(name))
     plan._drop_dangling(name, root)
     cleaned = clean_part(plan.survey, name, root)
-    if cleaned:
-        plan.cleaned_parts.append(name)
-        if plan.survey.kind(name) in ("core-properties", "app-properties", "comments", "persons"):
-            plan.counts["authors"] += 1
     return _serialise(root) if (changed or cleaned) else data
 
 
