@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 NAME = "recalc"
-HELP = "Recalculate every formula of a workbook without Excel and save it with its values."
+HELP = (
+    "Recalculate every formula of a workbook without Excel and save it with its values "
+    "(a workbook with macros is written to an .xlsm only)."
+)
 
 
 def add_arguments(parser) -> None:
@@ -21,7 +24,11 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from xlfuncs.engine import recalculate
+    from xlfuncs.xlsx.package import read_package
+    from xlfuncs.xlsx.writer import refuse_macros
 
+    # before any work: an .xlsm's macros never go into an .xlsx
+    refuse_macros(read_package(args.workbook), args.output)
     report = recalculate(args.workbook, args.output, engine=args.engine)
     engine = report.engine + (f"; the compiled evaluator does not know {report.fallback_reason}" if report.fallback_reason else "")
     print(

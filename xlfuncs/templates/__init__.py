@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from xlfuncs.resources import workbooks_dir
+from xlfuncs.xlsx.atomic import write_bytes
 
 #: The committed templates as shipped: ``workbooks/`` in a checkout, ``xlfuncs/workbooks`` in
 #: an installed wheel (read them; never write there).
@@ -83,6 +84,6 @@ def write_all(directory: Path) -> list[Path]:
     written = []
     for template in templates().values():
         path = directory / template.filename
-        path.write_bytes(build_bytes(template))
+        write_bytes(path, build_bytes(template))  # whole or not at all
         written.append(path)
     return written

@@ -299,9 +299,10 @@ def fill_template(path: str | Path, model, costs: dict[str, float] | None = None
     >>> book["Model"]["C8"].value, book["Costs"]["B4"].value, book["Costs"]["B9"].value
     (12, 700, 0.02)
     """
+    from xlfuncs.xlsx.atomic import write_bytes
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_bytes(build(model, costs, inflation, months)))
+    write_bytes(path, to_bytes(build(model, costs, inflation, months)))  # whole or not at all
     return path
 
 

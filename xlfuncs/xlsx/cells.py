@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from xlfuncs.excel.errors import error_value
+from xlfuncs.xlsx.escape import unescape
 from xlfuncs.xlsx.package import NS_MAIN, Package, parse_xml
 from xlfuncs.xlsx.refs import parse_cell
 from xlfuncs.xlsx.shared_strings import item_text, read_shared_strings
@@ -54,7 +55,7 @@ def _value(cell: etree._Element, kind: str | None, strings: list[str]) -> Any:
     if kind == "b":
         return text == "1"
     if kind == "str":
-        return text
+        return unescape(text)
     if kind == "e":
         return error_value(text)
     return float(text)
