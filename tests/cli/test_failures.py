@@ -105,6 +105,10 @@ CASES: dict[str, Case] = {
     "forecast-903: full disk": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "3", "--out", _p(f, "disk", "out.csv")], "out.csv: cannot write", _disk_outputs(("out.csv",)), "full", {"out.csv": PREVIOUS}),
     "forecast-903: template on a read-only disk": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "3", "--out", _p(f, "f.csv"), "--template", _p(f, "disk", "out.xlsx")], "out.xlsx: cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),
     "forecast-903: bad months": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "x", "--out", _p(f, "f.csv")], "--months"),
+    # samples
+    "samples: out is a file": Case(lambda f: ["samples", "--out", _p(f, "notes.txt")], "notes.txt", lambda f: [f / "notes.txt"]),
+    "samples: read-only disk": Case(lambda f: ["samples", "--out", _p(f, "disk")], "cannot write", _disk_outputs(("councils.csv",)), "read-only", {"councils.csv": PREVIOUS}),
+    "samples: full disk": Case(lambda f: ["samples", "--out", _p(f, "disk")], "cannot write", _disk_outputs(("councils.csv",)), "full", {"councils.csv": PREVIOUS}),
     # templates
     "templates: out is a file": Case(lambda f: ["templates", "--out", _p(f, "notes.txt")], "notes.txt", lambda f: [f / "notes.txt"]),
     "templates: read-only disk": Case(lambda f: ["templates", "--out", _p(f, "disk")], "cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),

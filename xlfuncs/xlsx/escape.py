@@ -5,7 +5,9 @@ for U+FFFE and U+FFFF, or for a lone surrogate; and an XML reader turns a carria
 into a line feed. SpreadsheetML writes each of them as ``_x`` and four hexadecimal digits and
 an underscore (ECMA-376 Part 1, ST_Xstring): ``="a"&CHAR(1)`` is saved as ``a_x0001_``. Text
 that itself reads ``_x0041_`` is saved with its underscore escaped, ``_x005F_x0041_``, so
-that it reads back as it was. :func:`escape` writes a text so; :func:`unescape` reads it back.
+that it reads back as it was; so is any ``_x`` followed by four hexadecimal digits, even without
+the closing underscore, since an escape written after it could supply one (``_x0000`` then
+CHAR(8) would otherwise read back as U+0000). :func:`escape` writes a text so; :func:`unescape` reads it back.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 
 #: What XML 1.0 cannot hold (and the carriage return, which it would not keep).
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4})")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
