@@ -209,8 +209,14 @@ def _elementwise(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Rng:
     return Rng(out)
 
 
-def _pick(cells: np.ndarray, i: int, j: int) -> Any:
+def _clipped(found: Rng, nominal: tuple[int, int]) -> Rng:
+    return Rng(found.cells, found.has_vectors, nominal)
+
+
+def _pick(cells: np.ndarray, i: int, j: int, nominal: tuple[int, int] | None = None) -> Any:
     rows, cols = cells.shape
+    if nominal is not None and (i >= rows or j >= cols) and i < nominal[0] and j < nominal[1]:
+        return None  # a blank cell past the used part of a whole row or column
     if (rows > 1 and i >= rows) or (cols > 1 and j >= cols):
         return ERRORS["#N/A"]
     return cells[min(i, rows - 1), min(j, cols - 1)]
@@ -314,11 +320,14 @@ class CompiledWorkbook:
             if (r1, c1, relative[0], relative[1]) == (r2, c2, relative[2], relative[3]):
                 return _RelativeCell(title, r1, c1, relative[0], relative[1])
             return _RelativeRange(title, r1, c1, r2, c2, relative)
+        nominal = (r2 - r1 + 1, c2 - c1 + 1)
         r1, c1, r2, c2 = self._bounded(title, r1, c1, r2, c2)
         refs.add((title, r1, c1, r2, c2, relative))
-        if r1 == r2 and c1 == c2:
+        if r1 == r2 and c1 == c2 and nominal == (1, 1):
             # A one-cell reference is a value; functions that need a range get one from it.
             return _CellRef((title, r1, c1), (title, r1, c1, r2, c2))
+        if nominal != (r2 - r1 + 1, c2 - c1 + 1):
+            return lambda env: _clipped(env.rng(title, r1, c1, r2, c2), nominal)
         return lambda env: env.rng(title, r1, c1, r2, c2)
 
     def _compile(self, node: tuple, sheet: str, refs: set[tuple], array: bool) -> Callable[[Env], Any]:
@@ -623,9 +632,10 @@ def _fill(node: Node, result: Any, r1: int, c1: int, r2: int, c2: int):
     if isinstance(result, np.ndarray):
         raise NeedsScalar
     cells = result.cells if isinstance(result, Rng) else np.array([[result]], dtype=object)
+    nominal = result.nominal if isinstance(result, Rng) else None
     for r in range(r1, r2 + 1):
         for c in range(c1, c2 + 1):
-            value = _pick(cells, r - r1, c - c1)
+            value = _pick(cells, r - r1, c - c1, nominal)
             if type(value) is int:
                 value = float(value)
             yield (node.sheet, r, c), value

@@ -27,11 +27,14 @@ class NeedsScalar(Exception):
 class Rng:
     """The values of a rectangular range."""
 
-    __slots__ = ("cells", "has_vectors")
+    __slots__ = ("cells", "has_vectors", "nominal")
 
-    def __init__(self, cells: np.ndarray, has_vectors: bool = False):
+    def __init__(self, cells: np.ndarray, has_vectors: bool = False, nominal: tuple[int, int] | None = None):
         self.cells = cells
         self.has_vectors = has_vectors
+        #: The shape the reference names when ``cells`` holds only its used part (a whole
+        #: row or column clipped to the cells its sheet has): the rest is blank.
+        self.nominal = nominal
 
     @property
     def shape(self) -> tuple[int, int]:
