@@ -9,7 +9,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from xlfuncs.engine import WorkbookError
+from xlfuncs.engine import WorkbookError, recalculate
 from xlfuncs.engine.recalc import Workbook
 from xlfuncs.xlsx.package import open_package
 
@@ -94,17 +94,34 @@ def test_circular_reference_is_refused_naming_a_cell(tmp_path):
         Workbook(path, engine="compiled")
 
 
-def test_unknown_function_falls_back_to_the_formulas_engine(tmp_path):
+def test_standard_function_the_evaluator_lacks_is_borrowed(tmp_path):
+    """FACT is not in the evaluator's own library: the borrowed library computes it, in the
+    compiled evaluator, for the whole workbook."""
     workbook = openpyxl.Workbook()
     workbook.active["A1"] = 2
     workbook.active["A2"] = "=FACT(A1+2)"
     path = tmp_path / "fact.xlsx"
     workbook.save(path)
     book = Workbook(path)
-    assert book.engine == "formulas"
-    assert "FACT" in book.fallback_reason
+    assert book.engine == "compiled"
     values, _ = book.calculate()
     assert values["Sheet"]["A2"] == 24
+
+
+def test_unknown_function_gives_name_error_and_the_rest_recalculates(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = 2
+    workbook.active["A2"] = "=NO_SUCH_FUNCTION(A1)"
+    workbook.active["A3"] = "=A1*10"
+    workbook.active["A4"] = "=IFERROR(A2,-1)"
+    path = tmp_path / "unknown.xlsx"
+    workbook.save(path)
+    report = recalculate(path, tmp_path / "out.xlsx")
+    assert report.unknown_functions == ["NO_SUCH_FUNCTION"]
+    assert report.values["Sheet"]["A2"].code == "#NAME?"
+    assert report.values["Sheet"]["A3"] == 20
+    assert report.values["Sheet"]["A4"] == -1
+    assert "NO_SUCH_FUNCTION" in report.errors["Sheet!A2"]
 
 
 def test_package_lists_sheets(functions_workbook):

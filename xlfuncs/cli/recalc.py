@@ -28,6 +28,8 @@ def run(args) -> int:
         f"{args.output}: {report.formula_cells} formula cells recalculated "
         f"in {report.seconds:.2f} s (engine: {engine})"
     )
+    if report.unknown_functions:
+        print(f"  unknown functions (#NAME? in their cells): {', '.join(report.unknown_functions)}")
     for cell, message in sorted(report.errors.items()):
         print(f"  {cell}: {message}")
     return 0

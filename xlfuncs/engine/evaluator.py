@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from xlfuncs.engine import borrowed
 from xlfuncs.engine import library as excel_functions
 from xlfuncs.engine.names import plain_names
 from xlfuncs.engine.parser import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference, shape_key
@@ -255,6 +256,7 @@ class CompiledWorkbook:
             for (_r1, _c1, r2, c2) in sheet.arrays.values():
                 max_row, max_col = max(max_row, r2), max(max_col, c2)
             self.extent[title] = (max_row, max_col)
+        self._read_external_books()
         self.names: dict[str, tuple] = {}
         for name, text in self.cells.names.items():
             try:
@@ -270,6 +272,10 @@ class CompiledWorkbook:
         addin_links = package.addin_links
         registry_names = list(self.registry)
         shapes: dict[tuple, tuple[Callable, tuple]] = {}
+        #: Why a formula could not be compiled, by cell: it shows an error, the rest calculates.
+        self.compile_messages: dict[str, str] = {}
+        #: Functions neither the evaluator nor the borrowed library knows (they give #NAME?).
+        self.unknown_functions: set[str] = set()
         for title, sheet in self.cells.sheets.items():
             for (r, c), text in sheet.formulas.items():
                 text = plain_names(text, registry_names, addin_links)
@@ -279,10 +285,18 @@ class CompiledWorkbook:
                 compiled = shapes.get(shape)
                 if compiled is None:
                     found: set[tuple] = set()
-                    ast = parse(text, title, r, c)
-                    fn = self._compile(ast, title, found, array=bounds is not None)
+                    try:
+                        ast = parse(text, title, r, c)
+                        fn = self._compile(ast, title, found, array=bounds is not None)
+                    except Unsupported as exc:
+                        fn = _failed(exc)
+                        found = set()
                     compiled = shapes[shape] = (fn, tuple(found))
                 fn, templates = compiled
+                if isinstance(fn, _Failed):
+                    self.compile_messages[f"{title}!{col_letters(c)}{r}"] = fn.message
+                    if fn.unknown:
+                        self.unknown_functions.add(fn.unknown)
                 index = len(self.nodes)
                 self.nodes.append(Node(title, r, c, bounds, fn, f"{title}!{col_letters(c)}{r}"))
                 precedents.append({_anchored(t, r, c) for t in templates})
@@ -295,10 +309,33 @@ class CompiledWorkbook:
                     self.node_at[(title, r, c)] = index
         self.order = self._order(precedents)
 
+    def _read_external_books(self) -> None:
+        """Linked workbooks' cached cells as sheets titled ``[n]Sheet``, read as Excel reads them."""
+        from xlfuncs.xlsx.external import read_external_books
+
+        self.unreadable_sheets: set[str] = set()
+        self.external_names: dict[str, str] = {}
+        if not self.package.external_links:
+            return
+        for index, book in read_external_books(self.package).items():
+            for name, refers in book.names.items():
+                self.external_names[f"[{index}]{name}"] = refers
+            for sheet, cells in book.sheets.items():
+                title = f"[{index}]{sheet}"
+                self.titles[title.upper()] = title
+                max_row = max_col = 1
+                for (r, c), v in cells.items():
+                    self.constants[(title, r, c)] = v
+                    max_row, max_col = max(max_row, r), max(max_col, c)
+                self.extent[title] = (max_row, max_col)
+                if sheet in book.unreadable:
+                    self.unreadable_sheets.add(title)
+
     # -- references
 
     def _title(self, sheet: str) -> str | None:
-        return self.titles.get(sheet.upper())
+        title = self.titles.get(sheet.upper())
+        return None if title in self.unreadable_sheets else title
 
     def _bounded(self, title: str, r1: int, c1: int, r2: int, c2: int) -> tuple[int, int, int, int]:
         max_row, max_col = self.extent[title]
@@ -391,7 +428,9 @@ class CompiledWorkbook:
             return _registry_call(spec, args, array)
         impl = excel_functions.FUNCTIONS.get(name)
         if impl is None:
-            raise Unsupported(f"function {name}")
+            if borrowed.knows(name):
+                return _borrowed_call(name, args, [a[0] == "missing" for a in arg_nodes], array)
+            raise UnknownFunction(name)
         vector = VECTOR_FUNCTIONS.get(name)
 
         def call(env):
@@ -467,7 +506,7 @@ class CompiledWorkbook:
             vals[key] = value
             if key in self.node_at:
                 skip.add(self.node_at[key])
-        messages: dict[str, str] = {}
+        messages: dict[str, str] = dict(self.compile_messages)
         env = Env(vals, messages)
         for index in self.order:
             if index in skip:
@@ -485,6 +524,9 @@ class CompiledWorkbook:
                 if not scenarios:
                     raise
                 result = self._per_scenario(node, vals, messages, scenarios, env)
+            except _CELL_FAILURES as exc:  # a cell shows an error; the workbook still calculates
+                result = VALUE
+                messages.setdefault(node.label, f"#VALUE! cannot evaluate this formula ({type(exc).__name__}: {exc})")
             self._store(node, result, vals, scenarios)
         return vals, messages
 
@@ -521,6 +563,55 @@ class CompiledWorkbook:
             return
         for key, v in _fill(node, result, r1, c1, r2, c2):
             vals[key] = v
+
+
+#: What evaluating one cell may raise that must not stop the others (an engine bug, a value
+#: out of Python's range): the cell shows #VALUE! with the reason.
+_CELL_FAILURES = (ArithmeticError, ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError)
+
+
+class UnknownFunction(Unsupported):
+    """A function neither the evaluator nor the borrowed library knows: #NAME? in its cell."""
+
+    def __init__(self, name: str):
+        super().__init__(f"unknown function {name}")
+        self.name = name
+
+
+class _Failed:
+    """The compiled form of a formula that could not be compiled: an error value, always."""
+
+    __slots__ = ("error", "message", "unknown")
+
+    def __init__(self, error: XlErr, message: str, unknown: str = ""):
+        self.error, self.message, self.unknown = error, message, unknown
+
+    def __call__(self, env: Env) -> Any:
+        return self.error
+
+
+def _failed(exc: Unsupported) -> _Failed:
+    if isinstance(exc, UnknownFunction):
+        return _Failed(NAME, f"#NAME? unknown function {exc.name}", exc.name)
+    return _Failed(NAME, f"#NAME? xlfuncs cannot evaluate this formula: {exc}")
+
+
+def _borrowed_call(name: str, args: list[Callable], omitted: list[bool], array: bool):
+    """A standard function computed by the borrowed library, arguments evaluated here."""
+
+    def call(env):
+        values = []
+        for a, left_out in zip(args, omitted, strict=True):
+            if left_out:
+                values.append(borrowed.OMITTED)
+                continue
+            v = _arg_value(a(env))
+            if isinstance(v, np.ndarray) or (type(v) is Rng and v.has_vectors):
+                raise NeedsScalar
+            values.append(v)
+        return borrowed.call(name, values)
+
+    return call
 
 
 class _PerScenario:

@@ -42,9 +42,13 @@ def _split_sheet(text: str, sheet: str) -> tuple[str, str]:
     where, _, address = text.rpartition("!")
     if where.startswith("'") and where.endswith("'"):
         where = where[1:-1].replace("''", "'")
-    if "[" in where:
+    if "[" in where and not _LINKED.match(where):
         raise Unsupported(f"external reference {text}")
     return where, address
+
+
+#: A sheet of a linked workbook as Excel stores it: ``[1]Rates`` (link number 1).
+_LINKED = re.compile(r"^\[\d+\][^\[\]]*$")
 
 
 ABSOLUTE = (False, False, False, False)
@@ -84,6 +88,8 @@ def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
     if rows:
         r1, r2 = int(rows.group(1)), int(rows.group(2))
         return ("ref", where, min(r1, r2), 1, max(r1, r2), MAX_COL, ABSOLUTE)
+    if where != sheet and _LINKED.match(where) and where.endswith("]"):
+        return ("name", f"{where}{address.upper()}")  # a name defined in a linked workbook
     if "!" in text or not re.match(r"^[A-Za-z_\\][A-Za-z0-9_.\\]*$", address):
         raise Unsupported(f"reference {text}")
     return ("name", address.upper())

@@ -49,6 +49,7 @@ class RecalcReport:
     seconds: float = 0.0
     engine: str = ""
     fallback_reason: str = ""
+    unknown_functions: list[str] = field(default_factory=list)
     values: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
@@ -69,11 +70,15 @@ class Workbook:
             raise ValueError(f"engine must be one of {ENGINES}")
         self.path = Path(path)
         self.package: Package = open_package(self.path)
-        if self.package.workbook_links:
-            targets = ", ".join(link.target or link.part for link in self.package.workbook_links)
+        # Excel calculates links to other workbooks from the values the file keeps of them
+        # (xl/externalLinks/): so does the compiled evaluator. A workbook named only inside a
+        # formula has no such values, and the formulas engine reads none.
+        unkept = [link for link in self.package.workbook_links if engine == "formulas" or link.index == 0]
+        if unkept:
+            targets = ", ".join(link.target or link.part for link in unkept)
             raise WorkbookError(
-                f"{self.path}: formulas refer to other workbooks ({targets}); "
-                "xlfuncs recalculates one self-contained workbook"
+                f"{self.path}: formulas refer to other workbooks ({targets}) whose values the file "
+                "does not keep; xlfuncs recalculates one self-contained workbook"
             )
         self.compiled = None
         self._cells = None
@@ -169,6 +174,8 @@ def recalculate(source: str | Path, target: str | Path, engine: str = "auto") ->
         source, target, formula_cells=written, values=values, engine=book.engine, fallback_reason=book.fallback_reason
     )
     report.names = book.defined_cells()
+    if book.compiled is not None:
+        report.unknown_functions = sorted(book.compiled.unknown_functions)
     formula_cells = _formula_cells(book)
     followers = _array_followers(book)
     for sheet, cells in values.items():
