@@ -74,7 +74,7 @@ class Env:
                     if isinstance(v, np.ndarray):
                         vectors = True
                     cells[i, j] = v
-            found = Rng(cells, vectors)
+            found = Rng(cells, vectors, origin=(sheet, r1, c1))
             self.ranges[cache_key] = found
         return found
 
@@ -109,7 +109,7 @@ class ScenarioEnv(Env):
             for i in range(r2 - r1 + 1):
                 for j in range(c2 - c1 + 1):
                     cells[i, j] = self.get((sheet, r1 + i, c1 + j))
-            found = Rng(cells)
+            found = Rng(cells, origin=(sheet, r1, c1))
             self.ranges[cache_key] = found
         return found
 
@@ -200,18 +200,110 @@ def _elementwise(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Rng:
     """Array arithmetic as in an array formula: shapes broadcast, a mismatch gives #N/A."""
     ca = a.cells if isinstance(a, Rng) else np.array([[a]], dtype=object)
     cb = b.cells if isinstance(b, Rng) else np.array([[b]], dtype=object)
-    rows, cols = max(ca.shape[0], cb.shape[0]), max(ca.shape[1], cb.shape[1])
+    na = a.nominal if isinstance(a, Rng) else None
+    nb = b.nominal if isinstance(b, Rng) else None
+    sa, sb = na or ca.shape, nb or cb.shape
+    rows, cols = max(sa[0], sb[0]), max(sa[1], sb[1])
     out = np.empty((rows, cols), dtype=object)
     for i in range(rows):
         for j in range(cols):
-            x = _pick(ca, i, j)
-            y = _pick(cb, i, j)
+            x = _pick(ca, i, j, na)
+            y = _pick(cb, i, j, nb)
             out[i, j] = fn(x, y)
     return Rng(out)
 
 
 def _clipped(found: Rng, nominal: tuple[int, int]) -> Rng:
-    return Rng(found.cells, found.has_vectors, nominal)
+    return Rng(found.cells, found.has_vectors, nominal, found.origin)
+
+
+def _multi(v: Any) -> bool:
+    return type(v) is Rng and (v.cells.size != 1 or v.nominal is not None and v.nominal != (1, 1))
+
+
+def intersect(v: Any, row: int, col: int) -> Any:
+    """Excel's implicit intersection: the cell of a range in the formula's own row (a column
+    range) or column (a row range), as a one-cell range; #VALUE! when there is none. An array
+    constant gives its first value."""
+    if not _multi(v):
+        return v
+    if v.origin is None:
+        return v.cells.flat[0] if v.cells.size else VALUE
+    sheet, r1, c1 = v.origin
+    rows, cols = v.size
+    if cols == 1 and r1 <= row < r1 + rows:
+        i, j = row - r1, 0
+    elif rows == 1 and c1 <= col < c1 + cols:
+        i, j = 0, col - c1
+    else:
+        return VALUE
+    one = np.empty((1, 1), dtype=object)
+    one[0, 0] = v.at(i, j)
+    return Rng(one, origin=(sheet, r1 + i, c1 + j))
+
+
+def _lift(fn: Callable[..., Any], values: list[Any], lifted: list[int]) -> Rng:
+    """``fn`` applied cell by cell over the arguments at ``lifted`` (an array formula giving a
+    range where one value is expected): shapes broadcast, positions past a smaller one #N/A."""
+    shapes = [values[i].size if type(values[i]) is Rng else (1, 1) for i in lifted]
+    rows, cols = max(s[0] for s in shapes), max(s[1] for s in shapes)
+    out = np.empty((rows, cols), dtype=object)
+    args = list(values)
+    for r in range(rows):
+        for c in range(cols):
+            error = None
+            for i, (n_rows, n_cols) in zip(lifted, shapes, strict=True):
+                v = values[i]
+                if type(v) is not Rng:
+                    continue
+                if (n_rows > 1 and r >= n_rows) or (n_cols > 1 and c >= n_cols):
+                    error = ERRORS["#N/A"]
+                    break
+                args[i] = v.at(min(r, n_rows - 1), min(c, n_cols - 1))
+            if error is not None:
+                out[r, c] = error
+                continue
+            try:
+                result = fn(*args)
+            except TypeError:
+                result = VALUE
+            out[r, c] = _element(result)
+    return Rng(out)
+
+
+def _element(v: Any) -> Any:
+    if isinstance(v, _OneCell):
+        v = v.value()
+    if type(v) is Rng:
+        return v.cells.flat[0] if v.cells.size else VALUE
+    if type(v) is int:
+        return float(v)
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _shaped(name: str, fn: Callable[..., Any], count: int, array: bool) -> Callable[[list[Any], Env], Any]:
+    """``fn`` called with evaluated arguments, ranges given for single values lifted (array
+    formula) or intersected (ordinary formula) as Excel does for ``name``."""
+    from xlfuncs.engine.library.shapes import RANGE, SCALAR, kind_of
+
+    kinds = [kind_of(name, i) for i in range(count)]
+    liftable = [i for i, k in enumerate(kinds) if k != RANGE]
+    scalars = [i for i, k in enumerate(kinds) if k == SCALAR]
+
+    def apply(values: list[Any], env: Env) -> Any:
+        if array:
+            lifted = [i for i in liftable if _multi(values[i])]
+            if lifted:
+                return _lift(fn, values, lifted)
+        else:
+            for i in scalars:
+                if _multi(values[i]):
+                    values[i] = intersect(values[i], env.row, env.col)
+        return fn(*values)
+
+    return apply
 
 
 def _pick(cells: np.ndarray, i: int, j: int, nominal: tuple[int, int] | None = None) -> Any:
@@ -408,15 +500,15 @@ class CompiledWorkbook:
             return constant_array
         if kind == "neg":
             inner = self._compile(node[1], sheet, refs, array)
-            return lambda env: _binary("*", -1.0, _value(inner(env), array), array)
+            return lambda env: _binary("*", -1.0, _operand(inner(env), array, env), array)
         if kind == "pct":
             inner = self._compile(node[1], sheet, refs, array)
-            return lambda env: _binary("/", _value(inner(env), array), 100.0, array)
+            return lambda env: _binary("/", _operand(inner(env), array, env), 100.0, array)
         if kind == "op":
             op = node[1]
             left = self._compile(node[2], sheet, refs, array)
             right = self._compile(node[3], sheet, refs, array)
-            return lambda env: _binary(op, _value(left(env), array), _value(right(env), array), array)
+            return lambda env: _binary(op, _operand(left(env), array, env), _operand(right(env), array, env), array)
         if kind == "call":
             return self._compile_call(node[1], node[2], sheet, refs, array)
         raise Unsupported(f"node {kind}")
@@ -432,6 +524,7 @@ class CompiledWorkbook:
                 return _borrowed_call(name, args, [a[0] == "missing" for a in arg_nodes], array)
             raise UnknownFunction(name)
         vector = VECTOR_FUNCTIONS.get(name)
+        shaped = _shaped(name, impl, len(args), array)
 
         def call(env):
             values = [_arg_value(a(env)) for a in args]
@@ -440,7 +533,7 @@ class CompiledWorkbook:
                     if vector is None:
                         raise NeedsScalar
                     return vector(*values)
-                return impl(*values)
+                return shaped(values, env)
             except TypeError:
                 return VALUE  # a wrong number of arguments shows #VALUE!, as it would in Excel
 
@@ -517,6 +610,8 @@ class CompiledWorkbook:
             try:
                 result = node.fn(env)
                 if node.bounds is None:
+                    if type(result) is Rng and result.origin is not None and _multi(result):
+                        result = intersect(result, node.row, node.col)
                     result = _cell_result(result)
                     if isinstance(result, np.ndarray) and not _plain_vector(result):
                         raise NeedsScalar
@@ -598,6 +693,7 @@ def _failed(exc: Unsupported) -> _Failed:
 
 def _borrowed_call(name: str, args: list[Callable], omitted: list[bool], array: bool):
     """A standard function computed by the borrowed library, arguments evaluated here."""
+    shaped = _shaped(name, lambda *values: borrowed.call(name, list(values)), len(args), array)
 
     def call(env):
         values = []
@@ -609,7 +705,7 @@ def _borrowed_call(name: str, args: list[Callable], omitted: list[bool], array: 
             if isinstance(v, np.ndarray) or (type(v) is Rng and v.has_vectors):
                 raise NeedsScalar
             values.append(v)
-        return borrowed.call(name, values)
+        return shaped(values, env)
 
     return call
 
@@ -687,6 +783,16 @@ class _OneCell:
 def _value(v: Any, array: bool) -> Any:
     if isinstance(v, _OneCell):
         return v.value()
+    return v
+
+
+def _operand(v: Any, array: bool, env: Env) -> Any:
+    """An operator's operand: a one-cell reference's value; in an ordinary formula, a range
+    by implicit intersection."""
+    if isinstance(v, _OneCell):
+        return v.value()
+    if not array and type(v) is Rng and _multi(v):
+        return intersect(v, env.row, env.col)
     return v
 
 
