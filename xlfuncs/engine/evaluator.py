@@ -286,17 +286,18 @@ def _element(v: Any) -> Any:
 def _shaped(name: str, fn: Callable[..., Any], count: int, array: bool) -> Callable[[list[Any], Env], Any]:
     """``fn`` called with evaluated arguments, ranges given for single values lifted (array
     formula) or intersected (ordinary formula) as Excel does for ``name``."""
-    from xlfuncs.engine.library.shapes import RANGE, SCALAR, kind_of
+    from xlfuncs.engine.library.shapes import RANGE, SCALAR, TOOLPAK, kind_of
 
     kinds = [kind_of(name, i) for i in range(count)]
     liftable = [i for i, k in enumerate(kinds) if k != RANGE]
     scalars = [i for i, k in enumerate(kinds) if k == SCALAR]
+    toolpak = name in TOOLPAK
 
     def apply(values: list[Any], env: Env) -> Any:
         if array:
             lifted = [i for i in liftable if _multi(values[i])]
             if lifted:
-                return _lift(fn, values, lifted)
+                return VALUE if toolpak else _lift(fn, values, lifted)
         else:
             for i in scalars:
                 if _multi(values[i]):
@@ -514,6 +515,8 @@ class CompiledWorkbook:
         raise Unsupported(f"node {kind}")
 
     def _compile_call(self, name: str, arg_nodes: list, sheet: str, refs: set[tuple], array: bool):
+        if name in ("ROW", "COLUMN") and len(arg_nodes) <= 1:
+            return self._compile_position(name == "ROW", arg_nodes, sheet, array)
         args = [self._compile(a, sheet, refs, array) for a in arg_nodes]
         spec = self.registry.get(name)
         if spec is not None:
@@ -538,6 +541,31 @@ class CompiledWorkbook:
                 return VALUE  # a wrong number of arguments shows #VALUE!, as it would in Excel
 
         return call
+
+    def _compile_position(self, rows: bool, arg_nodes: list, sheet: str, array: bool):
+        """ROW and COLUMN: of the formula's own cell, or of a reference (each of its rows or
+        columns in an array formula, the first otherwise). They read no cell's value, so they
+        add no dependency."""
+        if not arg_nodes or arg_nodes[0][0] == "missing":
+            return lambda env: float(env.row if rows else env.col)
+        target = self._compile(arg_nodes[0], sheet, set(), array)
+
+        def position(env):
+            v = target(env)
+            if isinstance(v, _OneCell):
+                v = v.range()
+            if type(v) is not Rng or v.origin is None:
+                return VALUE
+            _sheet, r1, c1 = v.origin
+            n_rows, n_cols = v.size
+            if not array or (n_rows if rows else n_cols) == 1:
+                return float(r1 if rows else c1)
+            count = n_rows if rows else n_cols
+            cells = np.empty((count, 1) if rows else (1, count), dtype=object)
+            cells.flat[:] = [float((r1 if rows else c1) + k) for k in range(count)]
+            return Rng(cells)
+
+        return position
 
     def _order(self, precedents: list[set[tuple]]) -> list[int]:
         by_sheet: dict[str, list[tuple[int, int, int]]] = defaultdict(list)

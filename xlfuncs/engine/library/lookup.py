@@ -150,3 +150,34 @@ def f_transpose(rng):
     if isinstance(rng, Rng):
         return Rng(rng.cells.T.copy())
     return rng
+
+
+@excel("LOOKUP")
+def f_lookup(value, lookup, result=None):
+    """LOOKUP's vector form (a row or column searched, the same position of ``result`` given)
+    and its array form (the first row or column of a table searched, by its longer side, the
+    last row or column given). The search is approximate, as in a sorted list."""
+    value = scalar(value)
+    if type(value) is XlErr:
+        return value
+    if not isinstance(lookup, Rng):
+        lookup = Rng(np.array([[lookup]], dtype=object))
+    cells = lookup.cells
+    rows, cols = cells.shape
+    if result is None:
+        if cols > rows:
+            keys, answers = list(cells[0, :]), list(cells[-1, :])
+        else:
+            keys, answers = list(cells[:, 0]), list(cells[:, -1])
+    else:
+        if rows > 1 and cols > 1:
+            return NA
+        keys = list(cells.ravel())
+        answers = list(result.cells.ravel()) if isinstance(result, Rng) else [result]
+    position = _match_position(value, keys, 1)
+    if type(position) is XlErr:
+        return position
+    if position >= len(answers):
+        return NA if result is None or not isinstance(result, Rng) else None
+    found = answers[position]
+    return 0.0 if found is None else found
