@@ -91,7 +91,7 @@ def test_circular_reference_is_refused_naming_a_cell(tmp_path):
     path = tmp_path / "circular.xlsx"
     workbook.save(path)
     with pytest.raises(WorkbookError, match=r"circular reference through Sheet!A1, Sheet!B1; xlfuncs"):
-        Workbook(path, engine="compiled")
+        Workbook(path, engine="compiled").calculate()
 
 
 def test_standard_function_the_evaluator_lacks_is_borrowed(tmp_path):
@@ -147,3 +147,30 @@ def test_sheet_level_names_shadow_workbook_names(tmp_path):
     # The formulas package reads workbook-level names only: refused, not silently wrong.
     with pytest.raises(WorkbookError, match="the name RATE is defined for sheet South only"):
         Workbook(path, engine="formulas")
+
+
+def test_circular_reference_is_iterated_when_the_workbook_asks(tmp_path):
+    """A1 = (A1 + 10) / 2 converges to 10; Excel stops at the workbook's maximum change."""
+    workbook = openpyxl.Workbook()
+    workbook.calculation.iterate = True
+    workbook.calculation.iterateCount = 100
+    workbook.calculation.iterateDelta = 0.0001
+    workbook.active["A1"] = "=(A1+10)/2"
+    workbook.active["B1"] = "=A1*2"
+    path = tmp_path / "iterate.xlsx"
+    workbook.save(path)
+    values, _ = Workbook(path).calculate()
+    assert abs(values["Sheet"]["A1"] - 10) < 0.001
+    assert abs(values["Sheet"]["B1"] - 20) < 0.002
+
+
+def test_cycle_not_followed_at_run_time_is_calculated(tmp_path):
+    """B1 refers to C1 and C1 to B1, but the IF never takes that branch: Excel calculates it."""
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = False
+    workbook.active["B1"] = "=IF(A1,C1,1)"
+    workbook.active["C1"] = "=B1+1"
+    path = tmp_path / "conditional.xlsx"
+    workbook.save(path)
+    values, _ = Workbook(path).calculate()
+    assert (values["Sheet"]["B1"], values["Sheet"]["C1"]) == (1, 2)

@@ -20,6 +20,7 @@ import numpy as np
 
 from xlfuncs.engine import borrowed
 from xlfuncs.engine import library as excel_functions
+from xlfuncs.engine.library.dates import DATE1904
 from xlfuncs.engine.names import plain_names
 from xlfuncs.engine.parser import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference, shape_key
 from xlfuncs.engine.values import (
@@ -518,6 +519,12 @@ class CompiledWorkbook:
         if name in ("ROW", "COLUMN") and len(arg_nodes) <= 1:
             return self._compile_position(name == "ROW", arg_nodes, sheet, array)
         args = [self._compile(a, sheet, refs, array) for a in arg_nodes]
+        if not array and name in _LAZY and name not in self.registry:
+            eager = self._compile_eager(name, args, arg_nodes, array)
+            return _LAZY[name](args, eager)
+        return self._compile_eager(name, args, arg_nodes, array)
+
+    def _compile_eager(self, name: str, args: list, arg_nodes: list, array: bool):
         spec = self.registry.get(name)
         if spec is not None:
             return _registry_call(spec, args, array)
@@ -605,13 +612,59 @@ class CompiledWorkbook:
                 if waiting[later] == 0:
                     ready.append(later)
         if len(order) != len(self.nodes):
-            from xlfuncs.engine.cycles import cycle_error, strongly_connected
-
-            stuck = {i for i, n in enumerate(waiting) if n > 0}
-            graph = {i: [d for d in edges[i] if d in stuck] for i in stuck}
-            cycle = sorted(self.nodes[i].label for i in min(strongly_connected(graph), key=len))
-            raise cycle_error(self.package.path, cycle)
+            order.extend(self._order_cycles(edges, {i for i, n in enumerate(waiting) if n > 0}))
         return order
+
+    def _order_cycles(self, edges: list[set[int]], stuck: set[int]) -> list:
+        """The formulas left over by the ordering: circular references and what follows from
+        them, each cycle one unit (a tuple of its formulas in sheet, row, column order)."""
+        from xlfuncs.engine.cycles import strongly_connected
+
+        graph = {i: [d for d in edges[i] if d in stuck] for i in stuck}
+        unit_of: dict[int, int] = {}
+        units: list[tuple[int, ...] | int] = []
+        sheet_order = {title: k for k, title in enumerate(self.cells.sheets)}
+        for component in strongly_connected(graph):
+            ordered = tuple(sorted(component, key=lambda i: (sheet_order.get(self.nodes[i].sheet, 0), self.nodes[i].row, self.nodes[i].col)))
+            for i in ordered:
+                unit_of[i] = len(units)
+            units.append(ordered)
+        for i in sorted(stuck):
+            if i not in unit_of:
+                unit_of[i] = len(units)
+                units.append(i)
+        needs: list[set[int]] = [set() for _ in units]
+        for i in stuck:
+            needs[unit_of[i]] |= {unit_of[d] for d in graph[i]} - {unit_of[i]}
+        later: list[list[int]] = [[] for _ in units]
+        for u, deps in enumerate(needs):
+            for d in deps:
+                later[d].append(u)
+        count = [len(deps) for deps in needs]
+        ready = deque(u for u, n in enumerate(count) if n == 0)
+        out = []
+        while ready:
+            u = ready.popleft()
+            out.append(units[u])
+            for v in later[u]:
+                count[v] -= 1
+                if count[v] == 0:
+                    ready.append(v)
+        self.cycles = [unit for unit in units if isinstance(unit, tuple)]
+        return out
+
+    def _cycle_labels(self, unit: tuple[int, ...]) -> list[str]:
+        return sorted(self.nodes[i].label for i in unit)
+
+    def _iteration(self) -> tuple[int, float] | None:
+        """Excel's iterative calculation when the workbook switches it on: (count, change)."""
+        calc = self.cells.calculation
+        if calc.get("iterate") not in ("1", "true"):
+            return None
+        try:
+            return int(calc.get("iterateCount", "100")), float(calc.get("iterateDelta", "0.001"))
+        except ValueError:
+            return 100, 0.001
 
     # -- evaluation
 
@@ -621,6 +674,13 @@ class CompiledWorkbook:
         With ``scenarios`` = S, ``inputs`` may hold vectors of S values; cells that depend on
         them come back as vectors.
         """
+        token = DATE1904.set(self.cells.date1904)
+        try:
+            return self._evaluate(inputs, scenarios)
+        finally:
+            DATE1904.reset(token)
+
+    def _evaluate(self, inputs: Mapping[Key, Any] | None, scenarios: int | None):
         vals = dict(self.constants)
         skip = set()
         for key, value in (inputs or {}).items():
@@ -630,6 +690,9 @@ class CompiledWorkbook:
         messages: dict[str, str] = dict(self.compile_messages)
         env = Env(vals, messages)
         for index in self.order:
+            if type(index) is tuple:
+                self._evaluate_cycle(index, vals, messages, skip)
+                continue
             if index in skip:
                 continue
             node = self.nodes[index]
@@ -652,6 +715,55 @@ class CompiledWorkbook:
                 messages.setdefault(node.label, f"#VALUE! cannot evaluate this formula ({type(exc).__name__}: {exc})")
             self._store(node, result, vals, scenarios)
         return vals, messages
+
+    def _run(self, node: Node, env: Env) -> Any:
+        env.label = node.label
+        env.row, env.col = node.row, node.col
+        try:
+            result = node.fn(env)
+            if node.bounds is None:
+                if type(result) is Rng and result.origin is not None and _multi(result):
+                    result = intersect(result, node.row, node.col)
+                result = _cell_result(result)
+        except _CELL_FAILURES as exc:
+            if isinstance(exc, RecursionError):
+                raise
+            env.messages.setdefault(node.label, f"#VALUE! cannot evaluate this formula ({type(exc).__name__}: {exc})")
+            result = VALUE
+        return result
+
+    def _evaluate_cycle(self, unit: tuple[int, ...], vals: dict, messages: dict, skip: set) -> None:
+        """A circular reference: iterated as Excel does when the workbook switches iterative
+        calculation on; otherwise evaluated on demand, which succeeds where the cycle is never
+        followed (an IF that does not take the circular branch) and is refused where it is."""
+        from xlfuncs.engine.cycles import cycle_error
+
+        members = [i for i in unit if i not in skip]
+        iteration = self._iteration()
+        if iteration is not None:
+            count, delta = iteration
+            env = Env(vals, messages)
+            for _ in range(max(1, count)):
+                env.ranges = {}
+                change = 0.0
+                for index in members:
+                    node = self.nodes[index]
+                    before = vals.get((node.sheet, node.row, node.col))
+                    result = self._run(node, env)
+                    self._store(node, result, vals, None)
+                    if type(result) is float and type(before) is float:
+                        change = max(change, abs(result - before))
+                    elif result != before:
+                        change = math.inf
+                if change < delta:
+                    break
+            return
+        env = _DemandEnv(vals, messages, self, members)
+        try:
+            for index in members:
+                env.demand(index)
+        except (_RuntimeCycle, RecursionError):
+            raise cycle_error(self.package.path, self._cycle_labels(unit)) from None
 
     def _per_scenario(self, node: Node, vals, messages, scenarios: int, shared: Env):
         results = []
@@ -686,6 +798,115 @@ class CompiledWorkbook:
             return
         for key, v in _fill(node, result, r1, c1, r2, c2):
             vals[key] = v
+
+
+def _condition(v: Any, env: Env) -> Any:
+    """A condition's value in an ordinary formula: bool, an error, or a vector (batch)."""
+    if isinstance(v, _OneCell):
+        v = v.value()
+    if type(v) is Rng:
+        v = intersect(v, env.row, env.col)
+        v = v.cells.flat[0] if type(v) is Rng else v
+    if isinstance(v, np.ndarray):
+        return v
+    from xlfuncs.engine.values import to_bool
+
+    return to_bool(v)
+
+
+def _branch(v: Any) -> Any:
+    return 0.0 if v is None else v
+
+
+def _lazy_if(args: list[Callable], eager: Callable):
+    """IF evaluating only the branch it takes (so a branch that would be circular, or slow, is
+    never read), as Excel does."""
+    if len(args) not in (2, 3):
+        return eager
+
+    def call(env):
+        test = _condition(args[0](env), env)
+        if isinstance(test, np.ndarray):
+            return eager(env)
+        if type(test) is XlErr:
+            return test
+        if test:
+            return _branch(args[1](env))
+        return _branch(args[2](env)) if len(args) == 3 else False
+
+    return call
+
+
+def _lazy_ifs(args: list[Callable], eager: Callable):
+    if not args or len(args) % 2:
+        return eager
+
+    def call(env):
+        for i in range(0, len(args), 2):
+            test = _condition(args[i](env), env)
+            if isinstance(test, np.ndarray):
+                return eager(env)
+            if type(test) is XlErr:
+                return test
+            if test:
+                return _branch(args[i + 1](env))
+        return ERRORS["#N/A"]
+
+    return call
+
+
+def _lazy_iferror(only_na: bool):
+    def build(args: list[Callable], eager: Callable):
+        if len(args) != 2:
+            return eager
+
+        def call(env):
+            first = args[0](env)
+            v = first.value() if isinstance(first, _OneCell) else first
+            if type(v) is Rng and _multi(v):
+                v = intersect(v, env.row, env.col)
+            if type(v) is Rng:
+                v = v.cells.flat[0]
+            if isinstance(v, np.ndarray):
+                return eager(env)
+            failed = v is ERRORS["#N/A"] if only_na else type(v) is XlErr
+            return _branch(args[1](env)) if failed else first
+
+        return call
+
+    return build
+
+
+def _lazy_choose(args: list[Callable], eager: Callable):
+    if len(args) < 2:
+        return eager
+
+    def call(env):
+        index = args[0](env)
+        v = index.value() if isinstance(index, _OneCell) else index
+        if type(v) is Rng:
+            v = intersect(v, env.row, env.col)
+            v = v.cells.flat[0] if type(v) is Rng else v
+        if isinstance(v, np.ndarray):
+            return eager(env)
+        n = to_number(v)
+        if type(n) is XlErr:
+            return n
+        i = int(n)
+        if i < 1 or i >= len(args):
+            return VALUE
+        return args[i](env)
+
+    return call
+
+
+_LAZY: dict[str, Callable[[list[Callable], Callable], Callable]] = {
+    "IF": _lazy_if,
+    "IFS": _lazy_ifs,
+    "IFERROR": _lazy_iferror(False),
+    "IFNA": _lazy_iferror(True),
+    "CHOOSE": _lazy_choose,
+}
 
 
 #: What evaluating one cell may raise that must not stop the others (an engine bug, a value
@@ -736,6 +957,62 @@ def _borrowed_call(name: str, args: list[Callable], omitted: list[bool], array: 
         return shaped(values, env)
 
     return call
+
+
+class _RuntimeCycle(Exception):
+    """A formula needed its own value while being calculated."""
+
+
+class _DemandEnv(Env):
+    """Values of a cycle's formulas computed when first read, each once; reading one that is
+    being computed is a real circular reference."""
+
+    __slots__ = ("book", "pending", "busy")
+
+    def __init__(self, vals, messages, book: CompiledWorkbook, members: list[int]):
+        super().__init__(vals, messages)
+        self.book = book
+        self.pending: dict[Key, int] = {}
+        for index in members:
+            node = book.nodes[index]
+            r1, c1, r2, c2 = node.bounds or (node.row, node.col, node.row, node.col)
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    self.pending[(node.sheet, r, c)] = index
+        self.busy: set[int] = set()
+
+    def demand(self, index: int) -> None:
+        if index in self.busy:
+            raise _RuntimeCycle
+        node = self.book.nodes[index]
+        if (node.sheet, node.row, node.col) not in self.pending:
+            return
+        self.busy.add(index)
+        saved = (self.label, self.row, self.col)
+        try:
+            result = self.book._run(node, self)
+        finally:
+            self.label, self.row, self.col = saved
+            self.busy.discard(index)
+        r1, c1, r2, c2 = node.bounds or (node.row, node.col, node.row, node.col)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                self.pending.pop((node.sheet, r, c), None)
+        self.book._store(node, result, self.vals, None)
+        self.ranges = {}
+
+    def get(self, key: Key) -> Any:
+        index = self.pending.get(key)
+        if index is not None:
+            self.demand(index)
+        return self.vals.get(key)
+
+    def rng(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> Rng:
+        for (title, r, c), index in list(self.pending.items()):
+            if title == sheet and r1 <= r <= r2 and c1 <= c <= c2:
+                self.demand(index)
+        self.ranges = {}
+        return super().rng(sheet, r1, c1, r2, c2)
 
 
 class _PerScenario:
