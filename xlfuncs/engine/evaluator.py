@@ -23,6 +23,7 @@ from xlfuncs.engine import library as excel_functions
 from xlfuncs.engine.library.dates import DATE1904
 from xlfuncs.engine.names import plain_names
 from xlfuncs.engine.parser import MAX_COL, MAX_ROW, Unsupported, parse, parse_reference, shape_key
+from xlfuncs.engine.stack import deep
 from xlfuncs.engine.values import (
     DIV0,
     ERRORS,
@@ -511,6 +512,17 @@ class CompiledWorkbook:
             left = self._compile(node[2], sheet, refs, array)
             right = self._compile(node[3], sheet, refs, array)
             return lambda env: _binary(op, _operand(left(env), array, env), _operand(right(env), array, env), array)
+        if kind == "chain":
+            first = self._compile(node[1], sheet, refs, array)
+            rest = [(op, self._compile(item, sheet, refs, array)) for op, item in node[2]]
+
+            def chain(env):
+                value = _operand(first(env), array, env)
+                for op, item in rest:
+                    value = _binary(op, value, _operand(item(env), array, env), array)
+                return value
+
+            return chain
         if kind == "call":
             return self._compile_call(node[1], node[2], sheet, refs, array)
         raise Unsupported(f"node {kind}")
@@ -674,6 +686,9 @@ class CompiledWorkbook:
         With ``scenarios`` = S, ``inputs`` may hold vectors of S values; cells that depend on
         them come back as vectors.
         """
+        return deep(self._evaluate_in_date_system, inputs, scenarios)
+
+    def _evaluate_in_date_system(self, inputs, scenarios):
         token = DATE1904.set(self.cells.date1904)
         try:
             return self._evaluate(inputs, scenarios)
@@ -935,6 +950,10 @@ class _Failed:
 
 
 def _failed(exc: Unsupported) -> _Failed:
+    from xlfuncs.engine.parser import FormulaLimit
+
+    if isinstance(exc, FormulaLimit):
+        return _Failed(VALUE, f"#VALUE! {exc}")
     if isinstance(exc, UnknownFunction):
         return _Failed(NAME, f"#NAME? unknown function {exc.name}", exc.name)
     return _Failed(NAME, f"#NAME? xlfuncs cannot evaluate this formula: {exc}")

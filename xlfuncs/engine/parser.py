@@ -7,7 +7,12 @@ comparisons; note that ``-2^2`` is 4 in Excel). What the parser does not know ra
 
 Nodes are tuples: ``("num", x)``, ``("str", s)``, ``("bool", b)``, ``("err", code)``,
 ``("ref", sheet, r1, c1, r2, c2, relative)``, ``("name", NAME)``, ``("neg", x)``, ``("pct", x)``,
-``("op", op, left, right)``, ``("call", NAME, args)``, ``("array", rows)``, ``("missing",)``.
+``("op", op, left, right)``, ``("chain", first, ((op, node), ...))`` for a run of operators
+of one precedence level (``1+2+...+1000`` is one node, however long), ``("call", NAME, args)``,
+``("array", rows)``, ``("missing",)``.
+
+Formulas over Excel's own limits (8,192 characters, 64 nested functions, 255 arguments) raise
+:class:`FormulaLimit` naming the limit.
 """
 
 from __future__ import annotations
@@ -34,6 +39,16 @@ _ROWS = re.compile(r"^\$?(\d+):\$?(\d+)$")
 
 class Unsupported(Exception):
     """A formula the compiled evaluator does not handle."""
+
+
+class FormulaLimit(Unsupported):
+    """A formula over one of Excel's limits, which Excel itself would not accept."""
+
+
+#: Excel's limits on one formula (Excel specifications and limits).
+MAX_FORMULA_CHARACTERS = 8_192
+MAX_NESTED_FUNCTIONS = 64
+MAX_ARGUMENTS = 255
 
 
 def _split_sheet(text: str, sheet: str) -> tuple[str, str]:
@@ -108,12 +123,18 @@ class _Parser:
         from openpyxl.formula import Tokenizer
         from openpyxl.formula.tokenizer import TokenizerError
 
+        text = formula[1:] if formula.startswith("=") else formula
+        if len(text) > MAX_FORMULA_CHARACTERS:
+            raise FormulaLimit(
+                f"the formula has {len(text):,} characters, over Excel's limit of {MAX_FORMULA_CHARACTERS:,}"
+            )
         try:
-            tokens = Tokenizer("=" + formula if not formula.startswith("=") else formula).items
+            tokens = Tokenizer("=" + text).items
         except TokenizerError as exc:
             raise Unsupported(str(exc)) from None
         self.tokens = [t for t in tokens if t.type != "WHITE-SPACE"]
         self.pos = 0
+        self.depth = 0  # functions open around the token being read
         self.sheet = sheet
         self.row = row
         self.col = col
@@ -136,19 +157,25 @@ class _Parser:
 
     def expression(self, min_level: int):
         left = self.unary()
+        chain: list[tuple[str, tuple]] = []  # operators of one level in a row: one node, no nesting
+        chain_level = None
         while True:
             token = self.peek()
             if token is None or token.type != "OPERATOR-INFIX" or token.value not in _BINARY:
                 if token is not None and token.type == "OPERATOR-INFIX":
                     raise Unsupported(f"operator {token.value}")
-                return left
+                break
             level = _BINARY[token.value]
             if level < min_level:
-                return left
+                break
+            if chain and level != chain_level:
+                left, chain = _joined(left, chain), []
             self.take()
             # ^ is left-associative in Excel (2^3^2 is 64), like the others.
             right = self.expression(level + 1)
-            left = ("op", token.value, left, right)
+            chain.append((token.value, right))
+            chain_level = level
+        return _joined(left, chain)
 
     def unary(self):
         token = self.peek()
@@ -190,6 +217,18 @@ class _Parser:
         raise Unsupported(f"token {token.value!r}")
 
     def call(self, name: str):
+        self.depth += 1
+        if self.depth > MAX_NESTED_FUNCTIONS:
+            raise FormulaLimit(f"functions nest more than {MAX_NESTED_FUNCTIONS} deep, Excel's limit")
+        try:
+            node = self._call(name)
+        finally:
+            self.depth -= 1
+        if len(node[2]) > MAX_ARGUMENTS:
+            raise FormulaLimit(f"{name} has {len(node[2])} arguments, over Excel's limit of {MAX_ARGUMENTS}")
+        return node
+
+    def _call(self, name: str):
         args: list[tuple] = []
         token = self.peek()
         if token is not None and token.type == "FUNC" and token.subtype == "CLOSE":
@@ -230,6 +269,15 @@ class _Parser:
         if len({len(r) for r in rows}) != 1:
             raise Unsupported("ragged array constant")
         return ("array", tuple(tuple(r) for r in rows))
+
+
+def _joined(first: tuple, chain: list[tuple[str, tuple]]) -> tuple:
+    """``first op1 x1 op2 x2 ...`` (one precedence level, left to right) as one node."""
+    if not chain:
+        return first
+    if len(chain) == 1:
+        return ("op", chain[0][0], first, chain[0][1])
+    return ("chain", first, tuple(chain))
 
 
 @lru_cache(maxsize=65_536)

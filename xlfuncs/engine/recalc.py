@@ -87,9 +87,10 @@ class Workbook:
         if engine in ("auto", "compiled"):
             from xlfuncs.engine.evaluator import CompiledWorkbook
             from xlfuncs.engine.parser import Unsupported
+            from xlfuncs.engine.stack import deep
 
             try:
-                self.compiled = CompiledWorkbook(self.package)
+                self.compiled = deep(CompiledWorkbook, self.package)
             except Unsupported as exc:
                 if engine == "compiled":
                     raise WorkbookError(f"{self.path}: the compiled engine cannot read it: {exc}") from None
