@@ -174,3 +174,52 @@ def test_cycle_not_followed_at_run_time_is_calculated(tmp_path):
     workbook.save(path)
     values, _ = Workbook(path).calculate()
     assert (values["Sheet"]["B1"], values["Sheet"]["C1"]) == (1, 2)
+
+
+def _named_workbook(tmp_path, names: dict[str, str], cells: dict[str, object], iterate: bool = False, local: dict | None = None):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    if iterate:
+        workbook.calculation.iterate = True
+        workbook.calculation.iterateCount = 50
+        workbook.calculation.iterateDelta = 0.0001
+    for name, text in names.items():
+        workbook.defined_names[name] = DefinedName(name, attr_text=text)
+    for name, text in (local or {}).items():
+        sheet.defined_names[name] = DefinedName(name, attr_text=text)
+    for ref, value in cells.items():
+        sheet[ref] = value
+    path = tmp_path / "names.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_names_of_every_kind(tmp_path):
+    path = _named_workbook(
+        tmp_path,
+        {"Rate": "Data!$A$1", "Doubled": "Rate*2", "Label": '"kept"', "Total": "SUM(Data!$A$1:$A$3)", "Gone": "Data!#REF!"},
+        {"A1": 2, "A2": 3, "A3": 5, "B1": "=Doubled+1", "B2": "=Label", "B3": "=Total", "B4": "=Gone", "B5": "=Missing",
+         "B6": "=SUM(A1:A3 A2:B2)", "B7": "=SUM(A1:A2:A3)", "B8": "=SUM(A1:INDEX(A1:A3,2))", "B9": "=Local*10",
+         "C1": "=SUM((A1,A3))"},
+        local={"Local": "Data!$A$3+1"},
+    )
+    values, _ = Workbook(path).calculate()
+    data = values["Data"]
+    assert (data["B1"], data["B2"], data["B3"]) == (5, "kept", 10)
+    assert (data["B4"].code, data["B5"].code) == ("#REF!", "#NAME?")
+    assert (data["B6"], data["B7"], data["B8"], data["B9"], data["C1"]) == (3, 10, 5, 60, 7)
+
+
+def test_self_referring_name_is_a_circular_reference(tmp_path):
+    path = _named_workbook(tmp_path, {"Again": "Again+1"}, {"A1": "=Again"})
+    with pytest.raises(WorkbookError, match="circular reference through name AGAIN"):
+        Workbook(path).calculate()
+
+
+def test_self_referring_name_is_iterated_when_the_workbook_asks(tmp_path):
+    path = _named_workbook(tmp_path, {"Half": "(Half+Data!$B$1)/2"}, {"A1": "=Half", "B1": 8}, iterate=True)
+    values, _ = Workbook(path).calculate()
+    assert abs(values["Data"]["A1"] - 8) < 0.001

@@ -352,18 +352,13 @@ class CompiledWorkbook:
                 max_row, max_col = max(max_row, r2), max(max_col, c2)
             self.extent[title] = (max_row, max_col)
         self._read_external_books()
-        self.names: dict[str, tuple] = {}
-        for name, text in self.cells.names.items():
-            try:
-                ref = parse_reference(text.strip(), "")
-            except Unsupported:
-                continue  # names that are not plain references are compiled on use
-            if ref[0] == "ref":
-                self.names[name.upper()] = ref
-        self._raw_names = {name.upper() for name in self.cells.names}
+        self._upper_names = {name.upper(): text for name, text in self.cells.names.items()}
+        self._name_cells: dict[tuple[str, str], tuple[str]] = {}
+        self._expanding: set[tuple[str, str]] = set()
         self.nodes: list[Node] = []
         self.node_at: dict[Key, int] = {}
         precedents: list[set[tuple]] = []
+        self._precedents = precedents
         addin_links = package.addin_links
         registry_names = list(self.registry)
         shapes: dict[tuple, tuple[Callable, tuple]] = {}
@@ -475,21 +470,11 @@ class CompiledWorkbook:
         if kind == "ref":
             return self._compile_ref(node, refs)
         if kind == "name":
-            local = self.cells.local_names.get((sheet, node[1]))
-            if local is not None:
-                try:
-                    ref = parse_reference(local.strip(), sheet)
-                except Unsupported:
-                    ref = None
-                if ref is None or ref[0] != "ref":
-                    raise Unsupported(f"sheet-level name {node[1]} is not a plain reference")
-                return self._compile_ref(ref, refs)
-            ref = self.names.get(node[1])
-            if ref is None:
-                if node[1] in self._raw_names:
-                    raise Unsupported(f"defined name {node[1]} is not a plain reference")
-                return lambda env: NAME
-            return self._compile_ref(ref, refs)
+            return self._compile_name(node[1], sheet, refs, array)
+        if kind in ("span", "isect"):
+            return self._compile_reference_operator(node, sheet, refs, array)
+        if kind == "union":
+            raise Unsupported("a union of references outside a function that takes several ranges")
         if kind == "array":
             rows = [[self._compile(item, sheet, refs, array) for item in row] for row in node[1]]
 
@@ -527,9 +512,98 @@ class CompiledWorkbook:
             return self._compile_call(node[1], node[2], sheet, refs, array)
         raise Unsupported(f"node {kind}")
 
+    def _compile_name(self, name: str, sheet: str, refs: set[tuple], array: bool) -> Callable[[Env], Any]:
+        """A defined name: the sheet's own first, then the workbook's; a reference, a constant
+        or a formula compiled where it is used. A name that refers to itself, directly or
+        through others, becomes one formula of its own, so that its circular reference is
+        iterated or refused as a cell's would be."""
+        if name.startswith("["):
+            return self._compile_linked_name(name, refs)
+        local = self.cells.local_names.get((sheet, name))
+        scope, text = (sheet, local) if local is not None else ("", self._upper_names.get(name))
+        if text is None:
+            return lambda env: NAME  # an undefined name is #NAME? in Excel
+        key = (scope, name)
+        cell = self._name_cells.get(key)
+        if cell is not None:
+            refs.add((cell[0], 1, 1, 1, 1, ABSOLUTE_FLAGS))
+            return _CellRef((cell[0], 1, 1), (cell[0], 1, 1, 1, 1))
+        if key in self._expanding:
+            raise _SelfReference(key)
+        if "#REF!" in text.upper():
+            return lambda env: REF
+        self._expanding.add(key)
+        try:
+            return self._compile(parse(text.strip(), sheet), sheet, refs, array)
+        except _SelfReference as exc:
+            if exc.key != key:
+                raise
+        finally:
+            self._expanding.discard(key)
+        return self._name_formula(key, text, sheet, refs)
+
+    def _name_formula(self, key: tuple[str, str], text: str, sheet: str, refs: set[tuple]) -> Callable[[Env], Any]:
+        scope, name = key
+        title = f"\x00name {scope}!{name}"
+        self._name_cells[key] = (title,)
+        found: set[tuple] = set()
+        fn = self._compile(parse(text.strip(), sheet), sheet, found, False)
+        index = len(self.nodes)
+        self.nodes.append(Node(title, 1, 1, None, fn, f"name {name}"))
+        self.node_at[(title, 1, 1)] = index
+        self._precedents.append({_anchored(t, 1, 1) for t in found})
+        self.extent[title] = (1, 1)
+        refs.add((title, 1, 1, 1, 1, ABSOLUTE_FLAGS))
+        return _CellRef((title, 1, 1), (title, 1, 1, 1, 1))
+
+    def _compile_linked_name(self, name: str, refs: set[tuple]) -> Callable[[Env], Any]:
+        """``[1]!Rate``: a name of a linked workbook, read from the cache of what it refers to."""
+        book, _, plain = name[1:].partition("]")
+        refers = self.external_names.get(f"[{book}]{plain}", "")
+        try:
+            target = parse_reference(refers, "") if refers else None
+        except Unsupported:
+            target = None
+        if target is None or target[0] != "ref":
+            return lambda env: NAME
+        _, where, r1, c1, r2, c2, relative = target
+        return self._compile_ref(("ref", f"[{book}]{where}", r1, c1, r2, c2, relative), refs)
+
+    def _compile_reference_operator(self, node: tuple, sheet: str, refs: set[tuple], array: bool):
+        """``A1:INDEX(B:B, n)`` spans both references; ``B2:E5 C3:D4`` is what they share
+        (#NULL! when nothing)."""
+        kind, left_node, right_node = node
+        left = self._compile(left_node, sheet, refs, array)
+        right = self._compile(right_node, sheet, refs, array)
+        span = kind == "span"
+
+        def apply(env):
+            a, b = _bounds_of(left(env)), _bounds_of(right(env))
+            if a is None or b is None or a[0] != b[0]:
+                return VALUE
+            title = a[0]
+            if span:
+                box = (min(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]), max(a[4], b[4]))
+            else:
+                box = (max(a[1], b[1]), max(a[2], b[2]), min(a[3], b[3]), min(a[4], b[4]))
+                if box[0] > box[2] or box[1] > box[3]:
+                    return ERRORS["#NULL!"]
+            return env.rng(title, *box)
+
+        return apply
+
     def _compile_call(self, name: str, arg_nodes: list, sheet: str, refs: set[tuple], array: bool):
         if name in ("ROW", "COLUMN") and len(arg_nodes) <= 1:
             return self._compile_position(name == "ROW", arg_nodes, sheet, array)
+        if any(a[0] == "union" for a in arg_nodes):
+            from xlfuncs.engine.library.shapes import RANGE, kind_of
+
+            if not all(kind_of(name, i) == RANGE for i in range(len(arg_nodes) + 8)):
+                raise Unsupported(f"a union of references in {name}")
+            spliced: list[tuple] = []
+            for a in arg_nodes:
+                spliced.extend(a[1] if a[0] == "union" else [a])
+            arg_nodes = spliced
         args = [self._compile(a, sheet, refs, array) for a in arg_nodes]
         if not array and name in _LAZY and name not in self.registry:
             eager = self._compile_eager(name, args, arg_nodes, array)
@@ -976,6 +1050,28 @@ def _borrowed_call(name: str, args: list[Callable], omitted: list[bool], array: 
         return shaped(values, env)
 
     return call
+
+
+ABSOLUTE_FLAGS = (False, False, False, False)
+
+
+class _SelfReference(Exception):
+    """A defined name met again while its own formula was being compiled."""
+
+    def __init__(self, key: tuple[str, str]):
+        super().__init__(key)
+        self.key = key
+
+
+def _bounds_of(v: Any) -> tuple[str, int, int, int, int] | None:
+    """(sheet, r1, c1, r2, c2) of a reference's value, None for a value that is not one."""
+    if isinstance(v, _OneCell):
+        return v.ref.bounds
+    if type(v) is Rng and v.origin is not None:
+        sheet, r1, c1 = v.origin
+        rows, cols = v.size
+        return sheet, r1, c1, r1 + rows - 1, c1 + cols - 1
+    return None
 
 
 class _RuntimeCycle(Exception):

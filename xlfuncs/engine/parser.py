@@ -21,6 +21,7 @@ import re
 from functools import lru_cache
 
 from xlfuncs.xlsx.refs import col_index
+from xlfuncs.xlsx.refs import col_letters as _letters
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -77,6 +78,16 @@ def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
     share one syntax tree; without one, every part is absolute.
     """
     where, address = _split_sheet(text, sheet)
+    if address.count(":") > 1:
+        # B8:D8:F7:H8 is the smallest range holding every corner named.
+        parts = [_CELL.match(part) for part in address.split(":")]
+        if not all(parts):
+            raise Unsupported(f"reference {text}")
+        span_rows = [int(m.group(2)) for m in parts if m]
+        span_cols = [col_index(m.group(1).upper()) for m in parts if m]
+        address = f"{_letters(min(span_cols))}{min(span_rows)}:{_letters(max(span_cols))}{max(span_rows)}"
+        text = address if where == sheet else f"'{where}'!{address}"
+        row = col = 0  # written absolute: the corners' own $ signs are lost in the span
     first, colon, last = address.partition(":")
     one = _CELL.match(first)
     if one and (not colon or _CELL.match(last)):
@@ -132,7 +143,18 @@ class _Parser:
             tokens = Tokenizer("=" + text).items
         except TokenizerError as exc:
             raise Unsupported(str(exc)) from None
-        self.tokens = [t for t in tokens if t.type != "WHITE-SPACE"]
+        self.tokens = []
+        #: For each token, whether white space came before it: between two references, a
+        #: space is Excel's intersection operator.
+        self.spaced: list[bool] = []
+        space = False
+        for t in tokens:
+            if t.type == "WHITE-SPACE":
+                space = True
+                continue
+            self.tokens.append(t)
+            self.spaced.append(space)
+            space = False
         self.pos = 0
         self.depth = 0  # functions open around the token being read
         self.sheet = sheet
@@ -162,7 +184,7 @@ class _Parser:
         while True:
             token = self.peek()
             if token is None or token.type != "OPERATOR-INFIX" or token.value not in _BINARY:
-                if token is not None and token.type == "OPERATOR-INFIX":
+                if token is not None and token.type == "OPERATOR-INFIX" and token.value != ",":
                     raise Unsupported(f"operator {token.value}")
                 break
             level = _BINARY[token.value]
@@ -183,11 +205,26 @@ class _Parser:
             self.take()
             operand = self.unary()
             return ("neg", operand) if token.value == "-" else operand
-        node = self.primary()
+        node = self.reference_operators(self.primary())
         while self.peek() is not None and self.peek().type == "OPERATOR-POSTFIX":
             self.take()
             node = ("pct", node)
         return node
+
+    def reference_operators(self, node):
+        """``A1:INDEX(...)`` (a span) and ``B2:E5 C3:D4`` (an intersection), which bind
+        tighter than any other operator."""
+        while True:
+            token = self.peek()
+            if token is None:
+                return node
+            if token.type == "OPERATOR-INFIX" and token.value == ":":
+                self.take()
+                node = ("span", node, self.primary())
+            elif self.spaced[self.pos] and _starts_operand(token) and _is_reference(node):
+                node = ("isect", node, self.primary())
+            else:
+                return node
 
     def primary(self):
         token = self.take()
@@ -206,11 +243,20 @@ class _Parser:
             raise Unsupported(f"operand {token.value}")
         if kind == "PAREN" and sub == "OPEN":
             node = self.expression(0)
+            items = [node]
+            while self.peek() is not None and self.peek().type == "OPERATOR-INFIX" and self.peek().value == ",":
+                self.take()
+                items.append(self.expression(0))  # (A1:B2,D4): a union of references
             close = self.take()
             if close.type != "PAREN":
                 raise Unsupported("unbalanced parentheses")
-            return node
+            return node if len(items) == 1 else ("union", tuple(items))
         if kind == "FUNC" and sub == "OPEN":
+            prefix, colon, function = token.value.rpartition(":")
+            if colon and prefix:
+                # The tokenizer reads A1:INDEX( as one function name: a reference spanned to a call.
+                start = parse_reference(prefix, self.sheet, self.row, self.col)
+                return ("span", start, self.call(_function_name(function)))
             return self.call(_function_name(token.value))
         if kind == "ARRAY" and sub == "OPEN":
             return self.array()
@@ -269,6 +315,16 @@ class _Parser:
         if len({len(r) for r in rows}) != 1:
             raise Unsupported("ragged array constant")
         return ("array", tuple(tuple(r) for r in rows))
+
+
+def _starts_operand(token) -> bool:
+    return (token.type == "OPERAND" and token.subtype == "RANGE") or (
+        token.type in ("FUNC", "PAREN") and token.subtype == "OPEN"
+    )
+
+
+def _is_reference(node: tuple) -> bool:
+    return node[0] in ("ref", "name", "call", "span", "isect", "union")
 
 
 def _joined(first: tuple, chain: list[tuple[str, tuple]]) -> tuple:

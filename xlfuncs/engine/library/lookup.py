@@ -109,12 +109,26 @@ def f_index(rng, row=0.0, column=None):
     if r == 0 and c == 0:
         return rng
     if r == 0:
-        return Rng(rng.cells[:, c - 1 : c])
+        return _part(rng, 0, c - 1, rows, 1)
     if c == 0:
         if cols == 1:
-            return rng.cells[r - 1, 0]
-        return Rng(rng.cells[r - 1 : r, :])
-    return rng.cells[r - 1, c - 1]
+            return _part(rng, r - 1, 0, 1, 1)
+        return _part(rng, r - 1, 0, 1, cols)
+    return _part(rng, r - 1, c - 1, 1, 1)
+
+
+def _part(rng: Rng, i: int, j: int, rows: int, cols: int) -> Rng:
+    """Rows and columns of a range, still a reference (so A1:INDEX(...) and ROW(INDEX(...))
+    work) when the range is one."""
+    origin = None
+    if rng.origin is not None:
+        sheet, r1, c1 = rng.origin
+        origin = (sheet, r1 + i, c1 + j)
+    cells = np.empty((rows, cols), dtype=object)
+    for a in range(rows):
+        for b in range(cols):
+            cells[a, b] = rng.at(i + a, j + b)
+    return Rng(cells, origin=origin)
 
 
 def _lookup(value, table, index, approximate, by_rows: bool):
