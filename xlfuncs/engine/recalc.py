@@ -70,6 +70,7 @@ class Workbook:
             raise ValueError(f"engine must be one of {ENGINES}")
         self.path = Path(path)
         self.package: Package = open_package(self.path)
+        _refuse_strict(self.path)
         # Excel calculates links to other workbooks from the values the file keeps of them
         # (xl/externalLinks/): so does the compiled evaluator. A workbook named only inside a
         # formula has no such values, and the formulas engine reads none.
@@ -158,6 +159,24 @@ class Workbook:
         for (sheet, r, c), value in vals.items():
             values[sheet][f"{col_letters(c)}{r}"] = _plain(value)
         return dict(values), messages
+
+
+#: The main namespace of Strict Open XML, which Excel writes for "Strict Open XML Spreadsheet".
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _refuse_strict(path: Path) -> None:
+    """Refuse a Strict Open XML workbook in one line: its parts use other namespaces, so no
+    sheet of it would be read and its formulas would be left without values."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        head = archive.open("xl/workbook.xml").read(4096)
+    if STRICT_MAIN.encode() in head:
+        raise WorkbookError(
+            f"{path}: a Strict Open XML workbook, which xlfuncs does not read; save it from Excel "
+            "as an Excel Workbook (.xlsx) instead"
+        )
 
 
 def recalculate(source: str | Path, target: str | Path, engine: str = "auto") -> RecalcReport:
