@@ -378,6 +378,8 @@ class CompiledWorkbook:
                     try:
                         ast = parse(text, title, r, c)
                         fn = self._compile(ast, title, found, array=bounds is not None)
+                        if ast[0] == "call" and ast[1] in self.registry:
+                            fn = _EachInputSet(fn, self.registry[ast[1]], ast[2], self, title, found, bounds is not None)
                     except Unsupported as exc:
                         fn = _failed(exc)
                         found = set()
@@ -881,6 +883,9 @@ class CompiledWorkbook:
                 for key, v in _fill(node, value, r1, c1, r2, c2):
                     per_cell[key].append(v)
             for key, items in per_cell.items():
+                if all(type(v) is float for v in items):
+                    vals[key] = np.array(items, dtype=float)  # arithmetic on it stays vectorised
+                    continue
                 vector = np.empty(len(items), dtype=object)
                 vector[:] = items
                 vals[key] = vector
@@ -1298,6 +1303,108 @@ def _registry_call(spec: ExcelFunction, args: list[Callable], array: bool):
         return result
 
     return call
+
+
+class _EachInputSet:
+    """A formula that is one xlfuncs call (``=LAC_STOCKFLOW_COST(...)``), for many input sets:
+    its arguments are evaluated once, the ones that are the same for every input set coerced
+    once, and the method called for each input set with only the varying values in turn,
+    instead of the whole formula being evaluated input set by input set."""
+
+    __slots__ = ("fn", "spec", "args", "array")
+
+    def __init__(self, fn, spec: ExcelFunction, arg_nodes, book: CompiledWorkbook, sheet: str, refs: set, array: bool):
+        self.fn = fn
+        self.spec = spec
+        self.args = [book._compile(a, sheet, set(refs), array) for a in arg_nodes]
+        self.array = array
+
+    def __call__(self, env: Env) -> Any:
+        try:
+            return self.fn(env)
+        except NeedsScalar:
+            if type(env) is not Env:
+                raise
+            found = _registry_each(self.spec, [a(env) for a in self.args], self.array, env)
+            if found is None:
+                raise
+            return found
+
+
+def _registry_each(spec: ExcelFunction, values: list[Any], array: bool, env: Env) -> Any:
+    """One call of ``spec`` per input set, constants coerced once (see :class:`_EachInputSet`);
+    None where that cannot be done exactly (the caller then evaluates input set by input set)."""
+    if len(values) > len(spec.args):
+        return None
+    constant: dict[str, Any] = {}
+    varying: list[tuple[Any, Any]] = []
+    count = None
+    for position, arg in enumerate(spec.args):
+        value = values[position] if position < len(values) else None
+        if position >= len(values) and not arg.optional:
+            return None
+        if isinstance(value, _OneCell):
+            value = value.value()
+        if isinstance(value, np.ndarray):
+            if count is not None and value.shape[0] != count:
+                return None
+            count = value.shape[0]
+            varying.append((arg, value))
+            continue
+        if type(value) is Rng and value.has_vectors:
+            lengths = {v.shape[0] for v in value.cells.flat if isinstance(v, np.ndarray)}
+            if len(lengths) != 1 or (count is not None and lengths != {count}):
+                return None
+            count = lengths.pop()
+            varying.append((arg, value))
+            continue
+        try:
+            constant[arg.name] = arg.coerce(_raw(value), spec.name)
+        except Exception:  # noqa: BLE001 - the input-set-by-input-set path reports it exactly
+            return None
+    if count is None:
+        return None
+    results: list[Any] = []
+    for s in range(count):
+        kwargs = dict(constant)
+        try:
+            for arg, vector in varying:
+                item = _input_set(vector, s)
+                try:
+                    kwargs[arg.name] = arg.coerce(item, spec.name)
+                except Exception as exc:  # noqa: BLE001 - named after its argument, as the registry does
+                    raise failure(spec.name, exc, arg.name, spec.errors) from exc
+            with np.errstate(all="ignore"):
+                result = spec._check_result(spec.impl(**kwargs))
+        except Exception as exc:  # noqa: BLE001 - a cell holds an error, never crashes the model
+            error = failure(spec.name, exc, overrides=spec.errors)
+            env.messages.setdefault(env.label, error.text)
+            results.append(error.value)
+            continue
+        if spec.returns == "array":
+            cells = np.asarray(result, dtype=object)
+            results.append(Rng(cells) if array else float(cells.flat[0]))
+        else:
+            results.append(result)
+    if array:
+        return _PerScenario(results)
+    if all(type(v) is float for v in results):
+        return np.array(results, dtype=float)
+    out = np.empty(count, dtype=object)
+    out[:] = results
+    return out
+
+
+def _input_set(value: Any, s: int) -> Any:
+    """Input set ``s`` of a vector, or of a range some of whose cells are vectors, as the
+    registry takes it (a value, or lists for a range)."""
+    if type(value) is Rng:
+        rows = []
+        for row in value.cells:
+            rows.append([_input_set(v, s) if isinstance(v, np.ndarray) else v for v in row])
+        return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
+    item = value[s]
+    return item.item() if isinstance(item, np.generic) else item
 
 
 def _registry_vector(spec: ExcelFunction, values: list[Any]) -> np.ndarray:
