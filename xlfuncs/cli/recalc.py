@@ -15,7 +15,8 @@ def add_arguments(parser) -> None:
         "--engine",
         choices=["auto", "compiled", "formulas"],
         default="auto",
-        help="auto (default): the compiled evaluator, or the formulas package for functions it does not know",
+        help="auto (default) or compiled: the compiled evaluator (standard functions it lacks computed "
+        "by IronCalc); formulas: the formulas package, for comparison",
     )
 
 

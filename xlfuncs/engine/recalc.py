@@ -4,11 +4,13 @@ Two engines sit behind :class:`Workbook`:
 
 * the compiled evaluator (:mod:`xlfuncs.engine.evaluator`): reads the package XML directly,
   compiles each formula once and evaluates in dependency order; many input sets can be
-  evaluated in one pass. It knows the common standard functions and every xlfuncs function;
-* the ``formulas`` package, which knows far more of Excel's library, used whenever a
-  workbook holds a formula the compiled evaluator does not know.
+  evaluated in one pass. It knows every xlfuncs function and the standard functions of
+  :mod:`xlfuncs.engine.library`; the rest of Excel's library it computes call by call through
+  IronCalc (:mod:`xlfuncs.engine.borrowed`). A formula it cannot evaluate shows an error in its
+  cell, with the reason in the report, and the rest of the workbook recalculates;
+* the ``formulas`` package, kept as ``engine="formulas"`` for comparison.
 
-``engine="auto"`` (the default) takes the compiled evaluator where it can.
+``engine="auto"`` (the default) and ``"compiled"`` both take the compiled evaluator.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from xlfuncs.engine.formulas_bridge import FormulasModel
 from xlfuncs.excel.errors import is_error
 from xlfuncs.xlsx.package import Package, WorkbookError, open_package
 from xlfuncs.xlsx.refs import col_letters, parse_cell
@@ -109,6 +110,9 @@ class Workbook:
                     f"formulas engine this workbook needs{why} cannot read; define it for the "
                     "whole workbook instead"
                 )
+            # Imported only when chosen: formulas and schedula are slow to import.
+            from xlfuncs.engine.formulas_bridge import FormulasModel
+
             self._formulas = FormulasModel(self.path, self.package)
         self.engine = "compiled" if self.compiled is not None else "formulas"
 

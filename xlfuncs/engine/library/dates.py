@@ -231,8 +231,10 @@ def f_datedif(start, end, unit):
     if u == "MD":
         if b.day >= a.day:
             return float(b.day - a.day)
+        # Days of the month before the end date, as Excel counts: 31 January to 1 March 2020
+        # gives 1 - 31 + 29 = -1, a known oddity of Excel's that LibreOffice keeps too.
         previous = _dt.date(b.year, b.month, 1) - _dt.timedelta(days=1)
-        return float((previous - _dt.date(previous.year, previous.month, min(a.day, previous.day))).days + b.day)
+        return float(b.day - a.day + previous.day)
     if u == "YD":
         try:
             same_year = a.replace(year=b.year)
