@@ -223,3 +223,29 @@ def test_self_referring_name_is_iterated_when_the_workbook_asks(tmp_path):
     path = _named_workbook(tmp_path, {"Half": "(Half+Data!$B$1)/2"}, {"A1": "=Half", "B1": 8}, iterate=True)
     values, _ = Workbook(path).calculate()
     assert abs(values["Data"]["A1"] - 8) < 0.001
+
+
+def test_structured_references(tmp_path):
+    from openpyxl.worksheet.table import Table, TableColumn
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    rows = [("Council", "Cost", "Children"), ("A", 100, 4), ("B", 250, 5), ("C", 90, 3)]
+    for row in rows:
+        sheet.append(row)
+    table = Table(displayName="Spend", ref="A1:C4")
+    table.tableColumns = [TableColumn(id=i + 1, name=n) for i, n in enumerate(rows[0])]
+    sheet.add_table(table)
+    for r in range(2, 5):
+        sheet[f"D{r}"] = "=Spend[[#This Row],[Cost]]/Spend[@Children]"
+    sheet["F1"] = "=SUM(Spend[Cost])"
+    sheet["F2"] = "=COUNTA(Spend[#All])"
+    sheet["F3"] = "=SUM(Spend[[Cost]:[Children]])"
+    sheet["F4"] = "=INDEX(Spend[#Headers],2)"
+    path = tmp_path / "tables.xlsx"
+    workbook.save(path)
+    values, _ = Workbook(path).calculate()
+    data = values["Data"]
+    assert [data[f"D{r}"] for r in range(2, 5)] == [25, 50, 30]
+    assert (data["F1"], data["F2"], data["F3"], data["F4"]) == (440, 12, 452, "Cost")

@@ -352,6 +352,7 @@ class CompiledWorkbook:
                 max_row, max_col = max(max_row, r2), max(max_col, c2)
             self.extent[title] = (max_row, max_col)
         self._read_external_books()
+        self.tables: dict | None = None  # read when a formula first uses a structured reference
         self._upper_names = {name.upper(): text for name, text in self.cells.names.items()}
         self._name_cells: dict[tuple[str, str], tuple[str]] = {}
         self._expanding: set[tuple[str, str]] = set()
@@ -473,6 +474,8 @@ class CompiledWorkbook:
             return self._compile_ref(node, refs)
         if kind == "name":
             return self._compile_name(node[1], sheet, refs, array)
+        if kind == "table":
+            return self._compile_ref(self._table_reference(node[1], node[2], sheet), refs)
         if kind in ("span", "isect"):
             return self._compile_reference_operator(node, sheet, refs, array)
         if kind == "union":
@@ -557,6 +560,49 @@ class CompiledWorkbook:
         self.extent[title] = (1, 1)
         refs.add((title, 1, 1, 1, 1, ABSOLUTE_FLAGS))
         return _CellRef((title, 1, 1), (title, 1, 1, 1, 1))
+
+    def _table_reference(self, name: str, specifier: str, sheet: str) -> tuple:
+        """A structured reference as a reference node: ``Table1[Cost]`` (the column's data),
+        ``[@Cost]`` and ``Table1[[#This Row],[Cost]]`` (the formula's own row, relative, so a
+        column of such formulas shares one compiled form), ``#All``, ``#Headers``, ``#Data``,
+        ``#Totals``, ``[A]:[B]`` column spans."""
+        if self.tables is None:
+            from xlfuncs.xlsx.tables import read_tables
+
+            self.tables = read_tables(self.package)
+        table = self.tables.get(name) if name else self._table_at(sheet)
+        if table is None:
+            raise Unsupported(f"no table {name or 'around this cell'}")
+        specials, columns = _table_specifier(specifier)
+        first_data = table.first_row + table.header_rows
+        last_data = table.last_row - table.totals_rows
+        if columns:
+            found = [table.column(c) for c in columns]
+            if any(c is None for c in found):
+                raise Unsupported(f"no column {columns} in table {table.name}")
+            c1, c2 = min(found), max(found)  # type: ignore[type-var]
+        else:
+            c1, c2 = table.first_col, table.last_col
+        if "#THIS ROW" in specials:
+            return ("ref", table.sheet, 0, c1, 0, c2, (True, False, True, False))
+        spans = {
+            "#ALL": (table.first_row, table.last_row),
+            "#DATA": (first_data, last_data),
+            "#HEADERS": (table.first_row, first_data - 1),
+            "#TOTALS": (last_data + 1, table.last_row),
+        }
+        chosen = [spans[k] for k in specials if k in spans] or [spans["#DATA"]]
+        r1, r2 = min(a for a, _ in chosen), max(b for _, b in chosen)
+        if r1 > r2:
+            return ("ref", "\x00no such rows", 1, 1, 1, 1, ABSOLUTE_FLAGS)  # reads as #REF!
+        return ("ref", table.sheet, r1, c1, r2, c2, ABSOLUTE_FLAGS)
+
+    def _table_at(self, sheet: str):
+        """The table a ``[@Column]`` formula sits in: that of its sheet (first found)."""
+        for table in (self.tables or {}).values():
+            if table.sheet == sheet:
+                return table
+        return None
 
     def _compile_linked_name(self, name: str, refs: set[tuple]) -> Callable[[Env], Any]:
         """``[1]!Rate``: a name of a linked workbook, read from the cache of what it refers to."""
@@ -1066,6 +1112,54 @@ class _SelfReference(Exception):
     def __init__(self, key: tuple[str, str]):
         super().__init__(key)
         self.key = key
+
+
+def _table_specifier(text: str) -> tuple[set[str], list[str]]:
+    """The special items (#ALL, #DATA, #HEADERS, #TOTALS, #THIS ROW) and the column names of
+    what is inside a structured reference's outer brackets."""
+    items: list[str] = []
+    depth, current, i = 0, "", 0
+    text = text.strip()
+    while i < len(text):
+        ch = text[i]
+        if ch == "'" and i + 1 < len(text):  # an escaped bracket, #, ' or @ in a column name
+            current += text[i : i + 2]
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += ch
+        i += 1
+    if current.strip():
+        items.append(current.strip())
+    specials: set[str] = set()
+    columns: list[str] = []
+    for item in items:
+        if item.startswith("@"):
+            specials.add("#THIS ROW")
+            item = item[1:].strip()
+            if not item:
+                continue
+        for part in _column_parts(item):
+            if part.upper() in ("#ALL", "#DATA", "#HEADERS", "#TOTALS", "#THIS ROW"):
+                specials.add(part.upper())
+            else:
+                columns.append(part)
+    return specials, columns
+
+
+def _column_parts(item: str) -> list[str]:
+    """``[A]:[B]`` -> [A, B]; ``[A]`` or ``A`` -> [A], unescaped."""
+    import re
+
+    parts = re.findall(r"\[((?:[^\]']|'.)*)\]", item) if item.startswith("[") else [item]
+    return [re.sub(r"'(.)", r"\1", p) for p in parts]
 
 
 def _bounds_of(v: Any) -> tuple[str, int, int, int, int] | None:

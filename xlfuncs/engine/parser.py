@@ -9,7 +9,8 @@ Nodes are tuples: ``("num", x)``, ``("str", s)``, ``("bool", b)``, ``("err", cod
 ``("ref", sheet, r1, c1, r2, c2, relative)``, ``("name", NAME)``, ``("neg", x)``, ``("pct", x)``,
 ``("op", op, left, right)``, ``("chain", first, ((op, node), ...))`` for a run of operators
 of one precedence level (``1+2+...+1000`` is one node, however long), ``("call", NAME, args)``,
-``("array", rows)``, ``("missing",)``.
+``("array", rows)``, ``("missing",)``, ``("table", NAME, specifier)`` for a structured
+reference (resolved against the workbook's tables by the evaluator).
 
 Formulas over Excel's own limits (8,192 characters, 64 nested functions, 255 arguments) raise
 :class:`FormulaLimit` naming the limit.
@@ -63,6 +64,9 @@ def _split_sheet(text: str, sheet: str) -> tuple[str, str]:
     return where, address
 
 
+#: A structured (table) reference: ``Table1[Cost]``, ``Table1[[#This Row],[Cost]]``, ``[@Cost]``.
+_STRUCTURED = re.compile(r"^([A-Za-z_\\][A-Za-z0-9_.\\]*)?\[(.*)\]$", re.S)
+
 #: A sheet of a linked workbook as Excel stores it: ``[1]Rates`` (link number 1).
 _LINKED = re.compile(r"^\[\d+\][^\[\]]*$")
 
@@ -77,6 +81,9 @@ def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
     it and flagged in ``relative`` (row1, col1, row2, col2), so formulas copied down a column
     share one syntax tree; without one, every part is absolute.
     """
+    structured = _STRUCTURED.match(text)
+    if structured and "!" not in text.split("[", 1)[0]:
+        return ("table", structured.group(1).upper(), structured.group(2))
     where, address = _split_sheet(text, sheet)
     if address.count(":") > 1:
         # B8:D8:F7:H8 is the smallest range holding every corner named.
@@ -324,7 +331,7 @@ def _starts_operand(token) -> bool:
 
 
 def _is_reference(node: tuple) -> bool:
-    return node[0] in ("ref", "name", "call", "span", "isect", "union")
+    return node[0] in ("ref", "name", "call", "span", "isect", "union", "table")
 
 
 def _joined(first: tuple, chain: list[tuple[str, tuple]]) -> tuple:
