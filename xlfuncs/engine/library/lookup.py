@@ -44,6 +44,11 @@ def f_rows(rng):
 def f_columns(rng):
     return float(rng.shape[1]) if isinstance(rng, Rng) else 1.0
 
+def _kind(v: Any) -> int:
+    t = type(v)
+    return 1 if t is str else 2 if t is bool else 0
+
+
 def _match_position(value: Any, items: list[Any], kind: int) -> int | XlErr:
     if kind == 0:
         if type(value) is str and any(ch in value for ch in "*?"):
@@ -58,9 +63,10 @@ def _match_position(value: Any, items: list[Any], kind: int) -> int | XlErr:
                     return i
         return NA
     best: int | XlErr = NA
+    wanted = _kind(value)
     for i, v in enumerate(items):
-        if v is None or type(v) is XlErr or (type(v) is str) != (type(value) is str):
-            continue
+        if v is None or type(v) is XlErr or _kind(v) != wanted:
+            continue  # an approximate search compares numbers, text and logicals only among their own
         c = compare(v, value)
         assert type(c) is not XlErr  # v is no error (skipped above), nor is value (callers check)
         if kind > 0:
