@@ -924,6 +924,8 @@ class CompiledWorkbook:
             return
         r1, c1, r2, c2 = node.bounds
         if isinstance(result, _PerScenario):
+            if _store_stacked(node, result.values, vals):
+                return
             per_cell: dict[Key, list] = defaultdict(list)
             for value in result.values:
                 for key, v in _fill(node, value, r1, c1, r2, c2):
@@ -1229,6 +1231,30 @@ class _DemandEnv(Env):
         return super().rng(sheet, r1, c1, r2, c2)
 
 
+def _store_stacked(node: Node, results: list, vals: dict) -> bool:
+    """An array formula's results for many input sets, when each is a range of numbers of the
+    same shape, stored as one number vector per cell without visiting each value; False when
+    they are not (the caller then fills cell by cell)."""
+    first = results[0] if results else None
+    if type(first) is not Rng or first.nominal is not None:
+        return False
+    shape = first.cells.shape
+    if any(type(v) is not Rng or v.cells.shape != shape or v.nominal is not None for v in results):
+        return False
+    if not all(type(x) is float for v in results for x in v.cells.flat):
+        return False  # logicals would silently become 1 and 0
+    stack = np.array([v.cells for v in results], dtype=float)
+    r1, c1, r2, c2 = node.bounds  # type: ignore[misc]
+    rows, cols = shape
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            i, j = r - r1, c - c1
+            if (rows > 1 and i >= rows) or (cols > 1 and j >= cols):
+                return False  # past a smaller result: #N/A cells, filled the slow way
+            vals[(node.sheet, r, c)] = stack[:, min(i, rows - 1), min(j, cols - 1)].copy()
+    return True
+
+
 class _PerScenario:
     __slots__ = ("values",)
 
@@ -1450,7 +1476,7 @@ def _registry_each(spec: ExcelFunction, values: list[Any], array: bool, env: Env
             if len(lengths) != 1 or (count is not None and lengths != {count}):
                 return None
             count = lengths.pop()
-            varying.append((arg, value))
+            varying.append((arg, _stacked(value, count)))
             continue
         try:
             constant[arg.name] = arg.coerce(_raw(value), spec.name)
@@ -1489,9 +1515,41 @@ def _registry_each(spec: ExcelFunction, values: list[Any], array: bool, env: Env
     return out
 
 
+class _Stack:
+    """A range whose cells are numbers or number vectors, as one array (input sets, rows,
+    columns): input set s is one slice of it."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+    def __getitem__(self, s: int) -> np.ndarray:
+        return self.array[s]
+
+
+def _stacked(value: Rng, count: int) -> Any:
+    """``value`` as a :class:`_Stack` when every cell is a number or a vector of numbers, so
+    that each input set's range is a slice; the range itself otherwise."""
+    rows, cols = value.cells.shape
+    out = np.empty((count, rows, cols), dtype=float)
+    for (i, j), v in np.ndenumerate(value.cells):
+        if isinstance(v, np.ndarray):
+            if v.dtype != float:
+                return value
+            out[:, i, j] = v
+        elif type(v) is float:
+            out[:, i, j] = v
+        else:
+            return value
+    return _Stack(out)
+
+
 def _input_set(value: Any, s: int) -> Any:
     """Input set ``s`` of a vector, or of a range some of whose cells are vectors, as the
     registry takes it (a value, or lists for a range)."""
+    if type(value) is _Stack:
+        return value[s]
     if type(value) is Rng:
         rows = []
         for row in value.cells:
