@@ -67,3 +67,17 @@ def test_operators_of_one_level_make_one_node():
 def test_limit_error_is_an_unsupported_formula():
     with pytest.raises(FormulaLimit, match="255"):
         parse("=SUM(" + ",".join(["1"] * 300) + ")", "Sheet")
+
+
+def test_structured_reference_without_a_table_name_inside_no_table(tmp_path):
+    """[@Cost] outside any table, and a bracket the parser cannot place, fail in their own
+    cells only."""
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = 2
+    workbook.active["B1"] = "=[@Cost]*2"
+    workbook.active["C1"] = "=A1*3"
+    path = tmp_path / "no-table.xlsx"
+    workbook.save(path)
+    report = recalculate(path, tmp_path / "out.xlsx")
+    assert report.values["Sheet"]["B1"].code == "#NAME?"
+    assert report.values["Sheet"]["C1"] == 6

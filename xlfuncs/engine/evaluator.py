@@ -384,6 +384,9 @@ class CompiledWorkbook:
                     except Unsupported as exc:
                         fn = _failed(exc)
                         found = set()
+                    except _CELL_FAILURES as exc:  # a formula the parser trips on: its cell only
+                        fn = _Failed(VALUE, f"#VALUE! xlfuncs cannot read this formula ({type(exc).__name__}: {exc})")
+                        found = set()
                     compiled = shapes[shape] = (fn, tuple(found))
                 fn, templates = compiled
                 if isinstance(fn, _Failed):

@@ -83,7 +83,7 @@ def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
     """
     structured = _STRUCTURED.match(text)
     if structured and "!" not in text.split("[", 1)[0]:
-        return ("table", structured.group(1).upper(), structured.group(2))
+        return ("table", (structured.group(1) or "").upper(), structured.group(2))
     where, address = _split_sheet(text, sheet)
     if address.count(":") > 1:
         # B8:D8:F7:H8 is the smallest range holding every corner named.
