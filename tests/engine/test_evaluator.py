@@ -249,3 +249,21 @@ def test_structured_references(tmp_path):
     data = values["Data"]
     assert [data[f"D{r}"] for r in range(2, 5)] == [25, 50, 30]
     assert (data["F1"], data["F2"], data["F3"], data["F4"]) == (440, 12, 452, "Cost")
+
+
+def test_offset_and_indirect_read_cells_computed_after_them(tmp_path):
+    """OFFSET and INDIRECT find their cells at run time: the cells they read are computed
+    first, wherever they sit in the sheet."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet["A1"] = "=SUM(OFFSET(B1,1,0,3,1))"
+    sheet["A2"] = '=INDIRECT("B" & 3)*10'
+    sheet["A3"] = '=IFERROR(INDIRECT("Nowhere!B2"),"none")'
+    for r in range(2, 5):
+        sheet[f"B{r}"] = f"=C{r}*2"
+        sheet[f"C{r}"] = r
+    path = tmp_path / "dynamic.xlsx"
+    workbook.save(path)
+    values, _ = Workbook(path).calculate()
+    assert (values["Data"]["A1"], values["Data"]["A2"], values["Data"]["A3"]) == (18, 60, "none")

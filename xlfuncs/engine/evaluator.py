@@ -646,6 +646,10 @@ class CompiledWorkbook:
     def _compile_call(self, name: str, arg_nodes: list, sheet: str, refs: set[tuple], array: bool):
         if name in ("ROW", "COLUMN") and len(arg_nodes) <= 1:
             return self._compile_position(name == "ROW", arg_nodes, sheet, array)
+        if name == "OFFSET" and 3 <= len(arg_nodes) <= 5:
+            return self._compile_offset(arg_nodes, sheet, refs)
+        if name == "INDIRECT" and 1 <= len(arg_nodes) <= 2:
+            return self._compile_indirect(arg_nodes, sheet, refs)
         if any(a[0] == "union" for a in arg_nodes):
             from xlfuncs.engine.library.shapes import RANGE, kind_of
 
@@ -685,6 +689,100 @@ class CompiledWorkbook:
                 return VALUE  # a wrong number of arguments shows #VALUE!, as it would in Excel
 
         return call
+
+    def _whole_sheet(self, title: str, refs: set[tuple]) -> None:
+        """Depend on every cell of ``title``: a reference found only at run time (OFFSET,
+        INDIRECT) may read any of them. Where that makes a circle, the cells are evaluated on
+        demand (see :meth:`_evaluate_cycle`), so each is still computed before it is read."""
+        max_row, max_col = self.extent.get(title, (1, 1))
+        refs.add((title, 1, 1, max_row, max_col, ABSOLUTE_FLAGS))
+
+    def _compile_offset(self, arg_nodes: list, sheet: str, refs: set[tuple]):
+        """OFFSET(reference, rows, cols, [height], [width]): a reference, found at run time."""
+        base = self._compile(arg_nodes[0], sheet, refs, False)
+        numbers = [self._compile(a, sheet, refs, False) for a in arg_nodes[1:]]
+        omitted = [a[0] == "missing" for a in arg_nodes[1:]]
+        if arg_nodes[0][0] == "ref":
+            title = self._title(arg_nodes[0][1])
+            if title is not None:
+                self._whole_sheet(title, refs)
+
+        def offset(env):
+            bounds = _bounds_of(base(env))
+            if bounds is None:
+                return VALUE
+            title, r1, c1, r2, c2 = bounds
+            moves = []
+            for fn, left_out in zip(numbers, omitted, strict=True):
+                if left_out:
+                    moves.append(None)
+                    continue
+                v = _operand(fn(env), False, env)
+                v = v.cells.flat[0] if type(v) is Rng else v
+                n = to_number(v)
+                if type(n) is XlErr:
+                    return n
+                moves.append(math.trunc(n))
+            while len(moves) < 4:
+                moves.append(None)
+            down, across, height, width = moves
+            height = r2 - r1 + 1 if height is None else height
+            width = c2 - c1 + 1 if width is None else width
+            if height == 0 or width == 0:
+                return REF
+            top, left = r1 + (down or 0), c1 + (across or 0)
+            bottom, right = top + height - 1, left + width - 1
+            top, bottom = min(top, bottom), max(top, bottom)
+            left, right = min(left, right), max(left, right)
+            if top < 1 or left < 1 or bottom > MAX_ROW or right > MAX_COL:
+                return REF
+            if (bottom - top + 1) * (right - left + 1) > 5_000_000:
+                return REF
+            return env.rng(title, top, left, bottom, right)
+
+        return offset
+
+    def _compile_indirect(self, arg_nodes: list, sheet: str, refs: set[tuple]):
+        """INDIRECT(text, [a1]): the reference a text names, A1 style (R1C1 style gives #REF!)."""
+        text_fn = self._compile(arg_nodes[0], sheet, refs, False)
+        style = self._compile(arg_nodes[1], sheet, refs, False) if len(arg_nodes) == 2 and arg_nodes[1][0] != "missing" else None
+        for title in self.cells.sheets:
+            self._whole_sheet(title, refs)
+
+        def indirect(env):
+            v = _operand(text_fn(env), False, env)
+            v = v.cells.flat[0] if type(v) is Rng else v
+            if type(v) is XlErr:
+                return v
+            if style is not None:
+                a1 = _operand(style(env), False, env)
+                a1 = a1.cells.flat[0] if type(a1) is Rng else a1
+                if a1 is False or a1 == 0:
+                    return REF
+            if type(v) is not str or not v.strip():
+                return REF
+            try:
+                node = parse_reference(v.strip(), sheet)
+            except Unsupported:
+                return REF
+            if node[0] == "name":
+                found = self._upper_names.get(node[1])
+                if found is None:
+                    return REF
+                try:
+                    node = parse_reference(found.strip(), sheet)
+                except Unsupported:
+                    return REF
+                if node[0] != "ref":
+                    return REF
+            _, where, r1, c1, r2, c2, _relative = node
+            title = self._title(where)
+            if title is None or "[" in title:
+                return REF
+            r1, c1, r2, c2 = self._bounded(title, r1, c1, r2, c2)
+            return env.rng(title, r1, c1, r2, c2)
+
+        return indirect
 
     def _compile_position(self, rows: bool, arg_nodes: list, sheet: str, array: bool):
         """ROW and COLUMN: of the formula's own cell, or of a reference (each of its rows or
@@ -873,37 +971,38 @@ class CompiledWorkbook:
         return result
 
     def _evaluate_cycle(self, unit: tuple[int, ...], vals: dict, messages: dict, skip: set) -> None:
-        """A circular reference: iterated as Excel does when the workbook switches iterative
-        calculation on; otherwise evaluated on demand, which succeeds where the cycle is never
-        followed (an IF that does not take the circular branch) and is refused where it is."""
+        """Formulas that refer to each other in a circle (or may, through OFFSET or INDIRECT):
+        first evaluated on demand, which succeeds where the circle is never followed at run time
+        (an IF that does not take that branch); where it is, iterated as Excel does when the
+        workbook switches iterative calculation on, and refused otherwise."""
         from xlfuncs.engine.cycles import cycle_error
 
         members = [i for i in unit if i not in skip]
-        iteration = self._iteration()
-        if iteration is not None:
-            count, delta = iteration
-            env = Env(vals, messages)
-            for _ in range(max(1, count)):
-                env.ranges = {}
-                change = 0.0
-                for index in members:
-                    node = self.nodes[index]
-                    before = vals.get((node.sheet, node.row, node.col))
-                    result = self._run(node, env)
-                    self._store(node, result, vals, None)
-                    if type(result) is float and type(before) is float:
-                        change = max(change, abs(result - before))
-                    elif result != before:
-                        change = math.inf
-                if change < delta:
-                    break
-            return
         env = _DemandEnv(vals, messages, self, members)
         try:
             for index in members:
                 env.demand(index)
+            return
         except (_RuntimeCycle, RecursionError):
-            raise cycle_error(self.package.path, self._cycle_labels(unit)) from None
+            iteration = self._iteration()
+            if iteration is None:
+                raise cycle_error(self.package.path, self._cycle_labels(unit)) from None
+        count, delta = iteration
+        plain = Env(vals, messages)
+        for _ in range(max(1, count)):
+            plain.ranges = {}
+            change = 0.0
+            for index in members:
+                node = self.nodes[index]
+                before = vals.get((node.sheet, node.row, node.col))
+                result = self._run(node, plain)
+                self._store(node, result, vals, None)
+                if type(result) is float and type(before) is float:
+                    change = max(change, abs(result - before))
+                elif result != before:
+                    change = math.inf
+            if change < delta:
+                break
 
     def _per_scenario(self, node: Node, vals, messages, scenarios: int, shared: Env):
         results = []
@@ -1186,18 +1285,20 @@ class _DemandEnv(Env):
     """Values of a cycle's formulas computed when first read, each once; reading one that is
     being computed is a real circular reference."""
 
-    __slots__ = ("book", "pending", "busy")
+    __slots__ = ("book", "pending", "by_sheet", "busy")
 
     def __init__(self, vals, messages, book: CompiledWorkbook, members: list[int]):
         super().__init__(vals, messages)
         self.book = book
         self.pending: dict[Key, int] = {}
+        self.by_sheet: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
         for index in members:
             node = book.nodes[index]
             r1, c1, r2, c2 = node.bounds or (node.row, node.col, node.row, node.col)
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     self.pending[(node.sheet, r, c)] = index
+                    self.by_sheet[node.sheet][(r, c)] = index
         self.busy: set[int] = set()
 
     def demand(self, index: int) -> None:
@@ -1217,6 +1318,7 @@ class _DemandEnv(Env):
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 self.pending.pop((node.sheet, r, c), None)
+                self.by_sheet[node.sheet].pop((r, c), None)
         self.book._store(node, result, self.vals, None)
         self.ranges = {}
 
@@ -1227,10 +1329,16 @@ class _DemandEnv(Env):
         return self.vals.get(key)
 
     def rng(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> Rng:
-        for (title, r, c), index in list(self.pending.items()):
-            if title == sheet and r1 <= r <= r2 and c1 <= c <= c2:
+        waiting = self.by_sheet.get(sheet)
+        if waiting:
+            if len(waiting) < (r2 - r1 + 1) * (c2 - c1 + 1):
+                inside = [i for (r, c), i in waiting.items() if r1 <= r <= r2 and c1 <= c <= c2]
+            else:
+                inside = [waiting[(r, c)] for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in waiting]
+            for index in inside:
                 self.demand(index)
-        self.ranges = {}
+            if inside:
+                self.ranges = {}
         return super().rng(sheet, r1, c1, r2, c2)
 
 

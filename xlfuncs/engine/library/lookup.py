@@ -110,7 +110,9 @@ def f_index(rng, row=0.0, column=None):
     rows, cols = rng.shape
     if rows == 1 and column is None:
         r, c = 1, r  # INDEX(row_range, n) reads along the row
-    if r < 0 or c < 0 or r > rows or c > cols:
+    if r < 0 or c < 0:
+        return VALUE
+    if r > rows or c > cols:
         return REF_ERROR
     if r == 0 and c == 0:
         return rng
@@ -190,9 +192,9 @@ def f_lookup(value, lookup, result=None):
         else:
             keys, answers = list(cells[:, 0]), list(cells[:, -1])
     else:
-        if rows > 1 and cols > 1:
-            return NA
-        keys = list(cells.ravel())
+        # A table given as the lookup vector is searched down its first column (or along its
+        # first row when it is wider than tall), as Excel does.
+        keys = list(cells[0, :]) if cols > rows else list(cells[:, 0])
         answers = list(result.cells.ravel()) if isinstance(result, Rng) else [result]
     position = _match_position(value, keys, 1)
     if type(position) is XlErr:

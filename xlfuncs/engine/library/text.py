@@ -46,6 +46,8 @@ FUNCTIONS["LEN"] = _text_fn(lambda s: float(len(s)))
 @excel("VALUE")
 def f_value(text):
     v = scalar(text)
+    if type(v) is XlErr:
+        return v
     if type(v) in (float, int):
         return float(v)
     if type(v) is not str:
