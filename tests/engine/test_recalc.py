@@ -229,6 +229,9 @@ def test_1904_date_system_is_honoured(tmp_path):
     sheet["B4"] = "=EDATE(A1,13)"
     sheet["B5"] = '=DATEDIF(A1,DATE(1905,3,1),"M")'
     sheet["B6"] = "=MONTH(DATE(2024,1,1)+31)"
+    sheet["B7"] = "=WORKDAY(DATE(2024,1,5),1)"
+    sheet["B8"] = "=WEEKNUM(DATE(2024,1,7))"
+    sheet["B9"] = '=TEXT(A1,"yyyy-mm-dd")'
     plain = tmp_path / "plain.xlsx"
     workbook.save(plain)
     mac = tmp_path / "mac.xlsx"
@@ -246,3 +249,6 @@ def test_1904_date_system_is_honoured(tmp_path):
     assert values["B4"] == 397  # 1 February 1905
     assert values["B5"] == 14
     assert values["B6"] == 2
+    assert values["B7"] == 43837  # Monday 8 January 2024: 45299 in the 1900 system
+    assert values["B8"] == 2
+    assert values["B9"] == "1904-01-01"

@@ -1,5 +1,6 @@
 """Excel's Date & Time functions: DATE, YEAR, MONTH, DAY, WEEKDAY, EOMONTH, EDATE, YEARFRAC,
-DATEDIF, DATEVALUE, DAYS, TODAY, NOW, WEEKNUM, ISOWEEKNUM.
+DATEDIF, DATEVALUE, DAYS, TODAY, NOW, WEEKNUM, ISOWEEKNUM, NETWORKDAYS, WORKDAY, HOUR, MINUTE,
+SECOND, TIME.
 
 Serial numbers follow the workbook's date system: the 1900 system (day 1 is 1 January 1900,
 with Excel's phantom 29 February 1900) or the 1904 system of workbooks first made on a Mac
@@ -312,3 +313,120 @@ def f_now():
 def f_isoweeknum(serial):
     day = _date(serial)
     return day if type(day) is XlErr else float(day.isocalendar()[1])
+
+
+def _time_part(unit: str):
+    def apply(serial):
+        n = to_number(scalar(serial))
+        if type(n) is XlErr:
+            return n
+        if n < 0:
+            return NUM
+        seconds = round((n - math.floor(n)) * 86400)
+        if seconds == 86400:
+            seconds = 0
+        hours, rest = divmod(seconds, 3600)
+        minutes, secs = divmod(rest, 60)
+        return float({"h": hours, "m": minutes, "s": secs}[unit])
+
+    return apply
+
+
+FUNCTIONS["HOUR"] = _time_part("h")
+FUNCTIONS["MINUTE"] = _time_part("m")
+FUNCTIONS["SECOND"] = _time_part("s")
+
+
+@excel("TIME")
+def f_time(hour, minute, second):
+    parts = [to_number(scalar(v)) for v in (hour, minute, second)]
+    for p in parts:
+        if type(p) is XlErr:
+            return p
+    total = int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
+    if total < 0:
+        return NUM
+    return (total % 86400) / 86400
+
+
+@excel("WEEKNUM")
+def f_weeknum(serial, kind=1.0):
+    """The week of the year: weeks start on Sunday (1, 17), Monday (2, 11), ... (12-16), or
+    ISO weeks (21)."""
+    day = _date(serial)
+    if type(day) is XlErr:
+        return day
+    k = to_number(scalar(kind)) if kind is not None else 1.0
+    if type(k) is XlErr:
+        return k
+    k = int(k)
+    if k == 21:
+        return float(day.isocalendar()[1])
+    starts = {1: 6, 17: 6, 2: 0, 11: 0, 12: 1, 13: 2, 14: 3, 15: 4, 16: 5}  # weekday the week starts on
+    if k not in starts:
+        return NUM
+    if day == _ZERO:
+        return 0.0
+    first = _dt.date(day.year, 1, 1)
+    offset = (first.weekday() - starts[k]) % 7
+    return float((day - first).days + offset) // 7 + 1
+
+
+def _holidays(holidays) -> set[_dt.date] | XlErr:
+    from xlfuncs.engine.values import Rng
+
+    found: set[_dt.date] = set()
+    if holidays is None:
+        return found
+    items = holidays.cells.flat if isinstance(holidays, Rng) else [holidays]
+    for item in items:
+        if item is None:
+            continue
+        day = _date(item)
+        if type(day) is XlErr:
+            return day
+        found.add(day)
+    return found
+
+
+@excel("NETWORKDAYS")
+def f_networkdays(start, end, holidays=None):
+    """Working days (Monday to Friday, less holidays) from start to end, both counted."""
+    a, b = _date(start), _date(end)
+    if type(a) is XlErr:
+        return a
+    if type(b) is XlErr:
+        return b
+    skip = _holidays(holidays)
+    if type(skip) is XlErr:
+        return skip
+    sign = 1.0
+    if a > b:
+        a, b, sign = b, a, -1.0
+    span = (b - a).days + 1
+    weeks, rest = divmod(span, 7)
+    count = weeks * 5 + sum(1 for i in range(rest) if (a + _dt.timedelta(days=i)).weekday() < 5)
+    count -= sum(1 for d in skip if a <= d <= b and d.weekday() < 5)
+    return sign * count
+
+
+@excel("WORKDAY")
+def f_workday(start, days, holidays=None):
+    """The working day ``days`` working days after (or before) start."""
+    a = _date(start)
+    if type(a) is XlErr:
+        return a
+    n = to_number(scalar(days))
+    if type(n) is XlErr:
+        return n
+    skip = _holidays(holidays)
+    if type(skip) is XlErr:
+        return skip
+    step = 1 if n >= 0 else -1
+    left = abs(math.trunc(n))
+    day = a
+    while left:
+        day += _dt.timedelta(days=step)
+        if day.weekday() < 5 and day not in skip:
+            left -= 1
+    return _serial(day)
