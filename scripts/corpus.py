@@ -5,6 +5,7 @@
     python scripts/corpus.py --libreoffice        # LibreOffice on the same stripped copies
     python scripts/corpus.py --extra DIR ...      # add Excel-saved workbooks found under DIR
     python scripts/corpus.py --manifest SDIST...  # (re)write the manifest entries of sdists
+    python scripts/corpus.py --record-floor       # after a gain: the new floor of the test
 
 The pinned corpus (tests/corpus/manifest.json) comes from PyPI source distributions, which CI
 can reach: tests/engine/test_corpus.py gates on it. ``--extra`` takes folders of other public
@@ -90,6 +91,9 @@ def main() -> int:
     parser.add_argument("--match", default="", help="only workbooks whose name contains this")
     parser.add_argument("--manifest", type=Path, nargs="*", help="sdists to write into the manifest")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--record-floor", action="store_true", help="write the pinned corpus's share (cut to 4 decimals) as the new floor"
+    )
     args = parser.parse_args()
     if args.manifest:
         write_manifest(args.manifest, {"xlcalculator": "MIT", "formulas": "EUPL-1.1"})
@@ -107,6 +111,10 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         print(corpus.table(outcomes))
         print(f"xlfuncs recalc over {len(books)} workbooks: {elapsed:.1f} s wall clock ({args.jobs} at a time)")
+        if args.record_floor and not args.extra and not args.match:
+            share = int(corpus.total_share(outcomes) * 10_000) / 10_000  # cut, never rounded up
+            corpus.FLOOR.write_text(json.dumps({"total_share": share}) + "\n")
+            print(f"{corpus.FLOOR}: floor {share:.2%}")
         for outcome in outcomes if args.differences else []:
             for where, expected, got in outcome.differences[: args.differences]:
                 print(f"  {outcome.name} {where}: Excel {expected!r}, xlfuncs {got!r}")

@@ -77,6 +77,12 @@ def f_date(year, month, day):
     return _serial(first) + d - 1
 
 
+def _phantom(serial) -> bool:
+    """Serial 60 in the 1900 system: 29 February 1900, a day Excel keeps that never was."""
+    n = to_number(scalar(serial))
+    return not DATE1904.get() and type(n) is not XlErr and math.floor(n) == 60
+
+
 @excel("YEAR")
 def f_year(serial):
     day = _date(serial)
@@ -86,13 +92,17 @@ def f_year(serial):
 @excel("MONTH")
 def f_month(serial):
     day = _date(serial)
-    return day if type(day) is XlErr else (1.0 if day == _ZERO else float(day.month))
+    if type(day) is XlErr:
+        return day
+    return 1.0 if day == _ZERO else (2.0 if _phantom(serial) else float(day.month))
 
 
 @excel("DAY")
 def f_day(serial):
     day = _date(serial)
-    return day if type(day) is XlErr else (0.0 if day == _ZERO else float(day.day))
+    if type(day) is XlErr:
+        return day
+    return 0.0 if day == _ZERO else (29.0 if _phantom(serial) else float(day.day))
 
 
 @excel("WEEKDAY")
@@ -119,6 +129,8 @@ def f_weekday(serial, kind=1.0):
 
 
 def _add_months(serial, months, month_end: bool):
+    if type(scalar(serial)) is bool or type(scalar(months)) is bool:
+        return VALUE  # Analysis ToolPak functions refuse logicals
     day = _date(serial)
     n = to_number(scalar(months))
     if type(day) is XlErr:
@@ -149,17 +161,19 @@ def _month_end(day: _dt.date) -> bool:
 @excel("YEARFRAC")
 def f_yearfrac(start, end, basis=0.0):
     """Fraction of a year between two dates, on Excel's day-count bases 0 to 4."""
-    a, b = _date(start), _date(end)
-    if type(a) is XlErr:
-        return a
-    if type(b) is XlErr:
-        return b
     k = to_number(scalar(basis)) if basis is not None else 0.0
     if type(k) is XlErr:
         return k
     k = int(k)
     if k < 0 or k > 4:
-        return NUM
+        return NUM  # judged before the dates, as Excel does
+    if type(scalar(start)) is bool or type(scalar(end)) is bool:
+        return VALUE
+    a, b = _date(start), _date(end)
+    if type(a) is XlErr:
+        return a
+    if type(b) is XlErr:
+        return b
     if a > b:
         a, b = b, a
     days = (b - a).days
