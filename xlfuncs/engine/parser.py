@@ -136,10 +136,34 @@ def _function_name(token: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1)
+def openpyxl_tokenizer():
+    """openpyxl's formula tokenizer module (MIT), loaded from its file without importing the
+    rest of openpyxl, which takes a tenth of a second a cold start does not need; the module
+    already imported when openpyxl is."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    loaded = sys.modules.get("openpyxl.formula.tokenizer")
+    if loaded is not None:
+        return loaded
+    package = importlib.util.find_spec("openpyxl")
+    if package is None or package.origin is None:
+        raise Unsupported("openpyxl is not installed")
+    spec = importlib.util.spec_from_file_location(
+        "xlfuncs_openpyxl_tokenizer", Path(package.origin).parent / "formula" / "tokenizer.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class _Parser:
     def __init__(self, formula: str, sheet: str, row: int = 0, col: int = 0):
-        from openpyxl.formula import Tokenizer
-        from openpyxl.formula.tokenizer import TokenizerError
+        tokenizer = openpyxl_tokenizer()
+        Tokenizer, TokenizerError = tokenizer.Tokenizer, tokenizer.TokenizerError  # noqa: N806
 
         text = formula[1:] if formula.startswith("=") else formula
         if len(text) > MAX_FORMULA_CHARACTERS:

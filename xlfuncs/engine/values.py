@@ -27,7 +27,7 @@ class NeedsScalar(Exception):
 class Rng:
     """The values of a rectangular range."""
 
-    __slots__ = ("cells", "has_vectors", "nominal", "origin")
+    __slots__ = ("cells", "has_vectors", "nominal", "origin", "lookups")
 
     def __init__(
         self,
@@ -44,6 +44,9 @@ class Rng:
         #: (sheet, first row, first column) when the values come from a reference; None for
         #: an array constant or a computed array.
         self.origin = origin
+        #: Exact-match indexes built by MATCH and the lookups, kept while the range is (a
+        #: range is assembled once per evaluation and shared by every formula reading it).
+        self.lookups: dict | None = None
 
     @property
     def size(self) -> tuple[int, int]:

@@ -63,8 +63,6 @@ def _value(cell: etree._Element, kind: str | None, strings: list[str]) -> Any:
 
 
 def read_cells(package: Package) -> BookCells:
-    from openpyxl.formula.translate import Translator
-
     sheets: dict[str, SheetCells] = {}
     with zipfile.ZipFile(package.path) as archive:
         strings = read_shared_strings(archive)
@@ -106,6 +104,10 @@ def read_cells(package: Package) -> BookCells:
                         if text:
                             shared[index] = (ref, text)
                         elif index in shared:
+                            from openpyxl.formula.translate import (
+                                Translator,  # only for shared formulas
+                            )
+
                             origin, source = shared[index]
                             text = Translator("=" + source, origin).translate_formula(ref)[1:]
                     if text:

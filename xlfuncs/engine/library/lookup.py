@@ -49,6 +49,37 @@ def _kind(v: Any) -> int:
     return 1 if t is str else 2 if t is bool else 0
 
 
+def _exact_key(v: Any) -> Any:
+    t = type(v)
+    if t is str:
+        return (1, v.lower())
+    if t is bool:
+        return (2, v)
+    if t is float or t is int:
+        return (0, float(v))
+    return None
+
+
+def _exact_position(value: Any, rng: Rng, axis: str, items) -> int | XlErr:
+    """An exact match's first position through an index of the range (built once per range and
+    evaluation: a column of VLOOKUPs over one table reads it once)."""
+    if type(value) is str and any(ch in value for ch in "*?~"):
+        return _match_position(value, list(items), 0)
+    if rng.lookups is None:
+        rng.lookups = {}
+    index = rng.lookups.get(axis)
+    if index is None:
+        index = {}
+        for i, v in enumerate(items):
+            key = _exact_key(v)
+            if key is not None and key not in index:
+                index[key] = i
+        rng.lookups[axis] = index
+    key = _exact_key(value)
+    found = index.get(key) if key is not None else None
+    return NA if found is None else found
+
+
 def _match_position(value: Any, items: list[Any], kind: int) -> int | XlErr:
     if kind == 0:
         if type(value) is str and any(ch in value for ch in "*?"):
@@ -92,7 +123,11 @@ def f_match(value, rng, kind=1.0):
     k = to_number(scalar(kind))
     if type(k) is XlErr:
         return k
-    position = _match_position(value, list(rng.cells.ravel()), int(np.sign(k)))
+    kind = int(np.sign(k))
+    if kind == 0:
+        position = _exact_position(value, rng, "flat", rng.cells.ravel())
+    else:
+        position = _match_position(value, list(rng.cells.ravel()), kind)
     return position if type(position) is XlErr else float(position + 1)
 
 
@@ -157,7 +192,10 @@ def _lookup(value, table, index, approximate, by_rows: bool):
     approx = True if approximate is None else to_bool(scalar(approximate))
     if type(approx) is XlErr:
         return approx
-    position = _match_position(value, list(cells[:, 0]), 1 if approx else 0)
+    if approx:
+        position = _match_position(value, list(cells[:, 0]), 1)
+    else:
+        position = _exact_position(value, table, "rows" if by_rows else "columns", cells[:, 0])
     if type(position) is XlErr:
         return position
     return cells[position, i - 1]
