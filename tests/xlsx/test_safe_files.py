@@ -563,7 +563,6 @@ HOSTILE = {
     "circular reference": (hostile_circular, r"circular reference.*Data!B1"),
     "circular through a range": (hostile_circular_through_range, r"circular reference.*Data!B1"),
     "cell referring to itself": (hostile_self_reference, r"circular reference.*Data!B1"),
-    "external workbook link": (hostile_external_link, r"other workbooks \(.*budget"),
     "workbook named in a formula": (hostile_inline_external, r"other workbooks \(secret.xlsx"),
     "workbook named in INDIRECT": (hostile_indirect_external, r"other workbooks \(secret.xlsx"),
     "range of 17 billion cells": (hostile_huge_range, f"at most {MAX_REFERENCED_CELLS:,} cells"),
@@ -610,6 +609,19 @@ def test_hostile_workbook_on_the_command_line(kind, tmp_path):
     assert "Traceback" not in result.stderr
     assert snapshot(source) == before
     assert not (tmp_path / "result.xlsx").exists()
+
+
+def test_linked_workbook_is_read_from_the_values_the_file_keeps(tmp_path):
+    """Excel calculates a link to another workbook from the cache in xl/externalLinks/ (here
+    Data!A1 = 42): so does the compiled evaluator, never opening the other file. The formulas
+    engine reads no such cache and refuses the workbook."""
+    source = hostile_external_link(tmp_path)
+    before = snapshot(source)
+    report = recalculate(source, tmp_path / "out.xlsx")
+    assert report.values["Data"]["C1"] == 84
+    assert snapshot(source) == before
+    with pytest.raises(WorkbookError, match=r"other workbooks \(.*budget"):
+        recalculate(source, tmp_path / "out-formulas.xlsx", engine="formulas")
 
 
 def test_another_workbook_is_never_read(tmp_path):

@@ -18,7 +18,8 @@ def add_arguments(parser) -> None:
         "--engine",
         choices=["auto", "compiled", "formulas"],
         default="auto",
-        help="auto (default): the compiled evaluator, or the formulas package for functions it does not know",
+        help="auto (default) or compiled: the compiled evaluator (standard functions it lacks computed "
+        "by IronCalc); formulas: the formulas package, for comparison",
     )
 
 
@@ -35,6 +36,8 @@ def run(args) -> int:
         f"{args.output}: {report.formula_cells} formula cells recalculated "
         f"in {report.seconds:.2f} s (engine: {engine})"
     )
+    if report.unknown_functions:
+        print(f"  unknown functions (#NAME? in their cells): {', '.join(report.unknown_functions)}")
     for cell, message in sorted(report.errors.items()):
         print(f"  {cell}: {message}")
     return 0

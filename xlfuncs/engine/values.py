@@ -27,11 +27,38 @@ class NeedsScalar(Exception):
 class Rng:
     """The values of a rectangular range."""
 
-    __slots__ = ("cells", "has_vectors")
+    __slots__ = ("cells", "has_vectors", "nominal", "origin", "lookups")
 
-    def __init__(self, cells: np.ndarray, has_vectors: bool = False):
+    def __init__(
+        self,
+        cells: np.ndarray,
+        has_vectors: bool = False,
+        nominal: tuple[int, int] | None = None,
+        origin: tuple[str, int, int] | None = None,
+    ):
         self.cells = cells
         self.has_vectors = has_vectors
+        #: The shape the reference names when ``cells`` holds only its used part (a whole
+        #: row or column clipped to the cells its sheet has): the rest is blank.
+        self.nominal = nominal
+        #: (sheet, first row, first column) when the values come from a reference; None for
+        #: an array constant or a computed array.
+        self.origin = origin
+        #: Exact-match indexes built by MATCH and the lookups, kept while the range is (a
+        #: range is assembled once per evaluation and shared by every formula reading it).
+        self.lookups: dict | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Rows and columns the range names (its nominal shape)."""
+        return self.nominal or self.cells.shape
+
+    def at(self, i: int, j: int):
+        """The value at row ``i``, column ``j`` (from 0) of the range as named."""
+        rows, cols = self.cells.shape
+        if i < rows and j < cols:
+            return self.cells[i, j]
+        return None
 
     @property
     def shape(self) -> tuple[int, int]:

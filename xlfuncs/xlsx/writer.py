@@ -102,8 +102,13 @@ def _set_constant(cell: etree._Element, value: Any) -> None:
     etree.SubElement(cell, _V).text = text
 
 
-def _cell_element(sheet_data, rows: dict, ref: str) -> etree._Element:
-    """The ``<c>`` of ``ref``, created in order (with its ``<row>``) if the sheet lacks it."""
+def _cell_element(sheet_data, rows: dict, ref: str, known: dict | None = None) -> etree._Element:
+    """The ``<c>`` of ``ref``, created in order (with its ``<row>``) if the sheet lacks it.
+
+    ``known`` (ref -> ``<c>``, kept up to date here) saves searching a row for each cell: an
+    array formula across a whole row fills 16,384 of them."""
+    if known is not None and ref in known:
+        return known[ref]
     row_number, col = split_cell(ref)
     row = rows.get(row_number)
     if row is None:
@@ -114,15 +119,21 @@ def _cell_element(sheet_data, rows: dict, ref: str) -> etree._Element:
         else:
             sheet_data.append(row)
         rows[row_number] = row
-    cell = next((c for c in row.iter(_C) if c.get("r") == ref), None)
+    cell = None if known is not None else next((c for c in row.iter(_C) if c.get("r") == ref), None)
     if cell is None:
         cell = etree.Element(_C, r=ref)
-        after = [c for c in row.iter(_C) if split_cell(c.get("r"))[1] > col]
-        if after:
-            after[0].addprevious(cell)
+        last = row[-1] if len(row) else None
+        if last is None or last.tag != _C or split_cell(last.get("r"))[1] < col:
+            row.append(cell)  # the usual case, filling left to right: no search
         else:
-            row.append(cell)
+            after = [c for c in row.iter(_C) if split_cell(c.get("r"))[1] > col]
+            if after:
+                after[0].addprevious(cell)
+            else:
+                row.append(cell)
         row.attrib.pop("spans", None)  # spans are optional hints; drop a stale one
+    if known is not None:
+        known[ref] = cell
     return cell
 
 
@@ -147,10 +158,11 @@ def _patch_sheet(root: etree._Element, values: Mapping[str, Any], inputs: Mappin
         if ref in values:
             _set_value(cell, values[ref])
             written += 1
+    known = {cell.get("r"): cell for cell in sheet_data.iter(_C)} if array_cells else None
     for ref in array_cells:
         if ref not in values:
             continue
-        _set_value(_cell_element(sheet_data, rows, ref), values[ref])
+        _set_value(_cell_element(sheet_data, rows, ref, known), values[ref])
         written += 1
     return written
 

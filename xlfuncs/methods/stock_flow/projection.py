@@ -131,13 +131,46 @@ def _change_covariances(rates, exits) -> np.ndarray:
     return cov
 
 
+#: Projections recently run, by their inputs: a batch (one row per council or scenario) often
+#: calls the same projection once per row with only, say, the inflation rate changing.
+_RECENT: dict[tuple, tuple] = {}
+_RECENT_SIZE = 16
+
+
+def _key(*arrays, **flags) -> tuple:
+    parts: list = []
+    for a in arrays:
+        if a is None:
+            parts.append(None)
+        else:
+            a = np.asarray(a)
+            parts.append((a.dtype.str, a.shape, a.tobytes()))
+    return (*parts, *sorted(flags.items()))
+
+
 def run(stock, rates, exits, entrants, horizons, *, diagonal=None, clip=False, variance=False,
         daily=False):
     """Project day by day; returns (means, covariances or None, daily means or None).
 
     ``horizons`` are whole days from today (0 is today); ``means[k]`` is the projected stock on
-    day ``horizons[k]``.
+    day ``horizons[k]``. The arrays returned are read-only: the same inputs give the same
+    arrays again without running the projection a second time.
     """
+    key = _key(stock, rates, exits, entrants, horizons, diagonal, clip=clip, variance=variance, daily=daily)
+    found = _RECENT.get(key)
+    if found is None:
+        found = _run(stock, rates, exits, entrants, horizons, diagonal=diagonal, clip=clip, variance=variance, daily=daily)
+        for array in found:
+            if array is not None:
+                array.flags.writeable = False
+        if len(_RECENT) >= _RECENT_SIZE:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[key] = found
+    return found
+
+
+def _run(stock, rates, exits, entrants, horizons, *, diagonal=None, clip=False, variance=False,
+         daily=False):
     horizons = np.asarray(horizons)
     last = int(horizons.max()) if horizons.size else 0
     M = transition_matrix(rates, exits, diagonal, clip)
