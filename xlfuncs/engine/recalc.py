@@ -98,7 +98,7 @@ class Workbook:
                     raise WorkbookError(f"{self.path}: the compiled engine cannot read it: {exc}") from None
                 self.fallback_reason = str(exc)
             except (ValueError, KeyError, IndexError) as exc:
-                raise WorkbookError(f"{self.path}: cannot read the workbook ({exc})") from None
+                raise WorkbookError(f"{self.path}: cannot read the workbook ({type(exc).__name__})") from None
         if self.compiled is None:
             if self.cells.local_names:
                 # The formulas package reads workbook-level names only: a sheet-level name would

@@ -166,9 +166,17 @@ def excel_round(x: float, digits: int) -> float:
     """ROUND: half away from zero, after trimming to 15 significant digits as Excel shows."""
     if not math.isfinite(x):
         return x
+    if digits > 308:  # more digits than a double holds: nothing to round
+        return x
+    if digits < -308:  # rounding to a power of ten beyond any double gives 0
+        return 0.0
     factor = 10.0 ** digits
-    y = float(f"{abs(x) * factor:.15g}")
-    return math.copysign(math.floor(y + 0.5) / factor, x)
+    scaled = abs(x) * factor
+    if not math.isfinite(scaled) or scaled >= 2.0**53:  # already a whole number at this scale
+        return x
+    y = float(f"{scaled:.15g}")
+    rounded = math.floor(y + 0.5) / factor
+    return math.copysign(rounded, x) if math.isfinite(rounded) else x
 
 
 def finite_or_num(x: float) -> float | XlErr:
