@@ -478,3 +478,64 @@ class TestPeerCleaning:
         table = read_ssda903(tmp_path, conventions="cs-demand-model")
         assert table.place.tolist() == ["K2", "U6"]
         assert table.end.tolist() == [to_days("2022-06-01"), to_days("2022-09-01")]
+
+
+class TestPlainCSV:
+    """The whole-array CSV reader gives what pandas gives, and hands anything unusual to it."""
+
+    WANTED = {"CHILD", "DECOM", "DEC", "PLACE", "RNE", "LS", "REC", "PLACE_PROVIDER"}
+    UPPER = {"PLACE", "RNE", "LS", "REC", "PLACE_PROVIDER"}
+
+    def both(self, path: Path):
+        from xlfuncs.data.ssda903 import _pandas_columns, _plain_csv_columns
+
+        return (_plain_csv_columns(path.read_bytes(), self.WANTED, self.UPPER),
+                _pandas_columns(path, self.WANTED, self.UPPER))
+
+    def test_samples_read_alike(self):
+        for year in (2019, 2023):
+            fast, slow = self.both(SAMPLES / str(year) / "episodes.csv")
+            assert fast is not None and set(fast) == set(slow)
+            for column in fast:
+                assert fast[column].tolist() == slow[column].tolist(), column
+
+    @pytest.mark.parametrize("text", [
+        EPISODES + "\r\n" + ep(1, "01/05/2022", "u4") + "\r\n",  # CRLF
+        "\ufeff" + EPISODES + "\n" + ep(1, "01/05/2022", "U4") + "\n",  # byte-order mark
+        EPISODES + "\n\n" + ep(1, "01/05/2022", "U4") + "\n\n",  # blank lines
+        EPISODES + "\n" + ep(1, " 01/05/2022 ", "U4 ").replace("PR1", "pr1 ") + "\n",  # spaces
+        EPISODES + "\n" + ep(1, "01/05/2022", "U4"),  # no final newline
+    ])
+    def test_plain_variants(self, tmp_path, text):
+        path = tmp_path / "episodes.csv"
+        path.write_text(text, encoding="utf-8")
+        fast, slow = self.both(path)
+        assert fast is not None
+        assert {k: v.tolist() for k, v in fast.items()} == {k: v.tolist() for k, v in slow.items()}
+        assert fast["PLACE"].tolist() == [b"U4"] and fast["DECOM"].tolist() == [b"01/05/2022"]
+
+    @pytest.mark.parametrize("text", [
+        EPISODES + '\n1,01/05/2022,S,C2,N1,"U4",PR1,,,,MK1 1JN,MK2 2JL,SC990001\n',  # quotes
+        EPISODES + "\n" + ep(1, "01/05/2022", "U4") + ",extra\n",  # a ragged line
+        EPISODES + "\n" + ep("é1", "01/05/2022", "U4") + "\n",  # non-ASCII
+    ])
+    def test_unusual_files_go_to_pandas(self, tmp_path, text):
+        from xlfuncs.data.ssda903 import _plain_csv_columns
+
+        path = tmp_path / "episodes.csv"
+        path.write_text(text, encoding="utf-8")
+        assert _plain_csv_columns(path.read_bytes(), self.WANTED, self.UPPER) is None
+
+    def test_non_ascii_ids_read_through_pandas(self, tmp_path):
+        write_year(tmp_path, 2023, ["é1,1,01/01/2010,WBRI,UN1,,"], [ep("é1", "01/05/2022", "U4")])
+        table = read_ssda903(tmp_path)
+        assert table.child_ids.tolist() == ["é1"] and table.place.tolist() == ["U4"]
+
+    def test_ids_that_are_not_numbers_or_have_leading_zeros(self, tmp_path):
+        headers = [hd("0123", "01/01/2010"), hd("123", "01/01/2010"), hd("A7", "01/01/2010")]
+        rows = [ep("0123", "01/05/2022", "U4"), ep("123", "01/05/2022", "K2"), ep("A7", "01/05/2022", "S1")]
+        write_year(tmp_path, 2023, headers, rows)
+        table = read_ssda903(tmp_path)
+        assert sorted(table.child_ids.tolist()) == ["0123", "123", "A7"]
+        by_child = dict(zip(table.child_ids[table.child].tolist(), table.place.tolist(), strict=True))
+        assert by_child == {"0123": "U4", "123": "K2", "A7": "S1"}

@@ -263,6 +263,10 @@ def _plain_csv_columns(data: bytes, wanted: set[str], upper: set[str]) -> dict[s
     # line has exactly as many fields as the header.
     if not (np.all(grid[:, 0] > starts) and np.all(grid[:, -1] < ends)):
         return None
+    # Whether any field has a space or tab at either end: only then is there stripping to do.
+    around = np.concatenate([separators - 1, separators + 1, [0, buf.size - 1]])
+    around = buf[np.clip(around, 0, buf.size - 1)]
+    padded = bool(((around == _SPACE) | (around == _TAB)).any())
     buf = np.concatenate([buf, np.zeros(_PADDING, dtype=np.uint8)])
     out: dict[str, np.ndarray] = {}
     last = len(names) - 1
@@ -271,19 +275,23 @@ def _plain_csv_columns(data: bytes, wanted: set[str], upper: set[str]) -> dict[s
             continue
         start = (starts if j == 0 else grid[:, j - 1] + 1)[1:]
         end = (ends if j == last else grid[:, j])[1:]
-        text = _field_text(buf, start, end, name in upper)
+        text = _field_text(buf, start, end, name in upper, padded)
         if text is None:
             return None
         out[name] = text
     return out
 
 
-def _field_text(buf: np.ndarray, start: np.ndarray, end: np.ndarray, upper: bool) -> np.ndarray | None:
+def _field_text(buf: np.ndarray, start: np.ndarray, end: np.ndarray, upper: bool,
+                padded: bool = True) -> np.ndarray | None:
     """The bytes of one field on every line, stripped of spaces and tabs (upper case if asked);
-    ``buf`` ends in ``_PADDING`` zero bytes; None for a field longer than that."""
-    first_char, last_char = buf[start], buf[np.maximum(end - 1, 0)]
-    lead = (start < end) & ((first_char == _SPACE) | (first_char == _TAB))
-    trail = (start < end) & ((last_char == _SPACE) | (last_char == _TAB))
+    ``buf`` ends in ``_PADDING`` zero bytes; None for a field longer than that. ``padded``
+    False says no field has a space or tab at either end."""
+    lead = trail = np.zeros(0, dtype=bool)
+    if padded:
+        first_char, last_char = buf[start], buf[np.maximum(end - 1, 0)]
+        lead = (start < end) & ((first_char == _SPACE) | (first_char == _TAB))
+        trail = (start < end) & ((last_char == _SPACE) | (last_char == _TAB))
     if lead.any() or trail.any():
         start, end = start.copy(), end.copy()
         while lead.any() or trail.any():  # spaces are rare: a few passes at most
@@ -303,7 +311,7 @@ def _field_text(buf: np.ndarray, start: np.ndarray, end: np.ndarray, upper: bool
                                               strides=(1, 1), writeable=False)
     chars = windows[start]
     if int(length.min()) < width:
-        chars *= np.arange(width) < length[:, None]
+        chars *= np.arange(width) < length[:, None]  # zero the bytes past each field's end
     if upper:
         lower = (chars >= 97) & (chars <= 122)
         if lower.any():
@@ -563,10 +571,14 @@ def _text(values):
     """Bytes as text: one value, or an array (ASCII fast, UTF-8 otherwise)."""
     if isinstance(values, bytes):
         return values.decode("utf-8", "replace")
-    try:
-        return values.astype(f"U{max(values.dtype.itemsize, 1)}")
-    except UnicodeDecodeError:
+    width = max(values.dtype.itemsize, 1)
+    chars = values.view(np.uint8).reshape(values.size, values.dtype.itemsize)
+    if values.size and chars.max() >= 128:
         return np.char.decode(values, "utf-8", "replace")
+    # ASCII: each byte widened to a UCS-4 character (numpy's own astype is ~100x slower).
+    widened = np.zeros((values.size, width), dtype=np.uint32)
+    widened[:, :values.dtype.itemsize] = chars
+    return widened.view(f"<U{width}").ravel()
 
 
 def _header_rows(header, year, file, record):

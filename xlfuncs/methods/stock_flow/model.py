@@ -154,7 +154,7 @@ def categories(table: EpisodeTable, placement_map: dict[str, str] | None = None
     if table.conventions == "cs-demand-model":
         return peer_category(table.place, placement_map), continues
     # The few distinct codes are classified, not every episode's.
-    codes, code_of = np.unique(table.place, return_inverse=True)
+    codes, code_of = _distinct(table.place)
     temporary = is_temporary(codes)[code_of]
     resolved = code_of[temporary_sources(temporary, continues)]
     after_temporary = np.zeros(resolved.size, dtype=bool)
@@ -164,6 +164,17 @@ def categories(table: EpisodeTable, placement_map: dict[str, str] | None = None
     back[1:] = resolved[1:] == resolved[:-1]
     moved &= ~(after_temporary & back)
     return classify(codes, view="dfe", overrides=placement_map)[resolved], moved
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for short codes, sorting them as the integers
+    their characters make (two-character codes: one 8-byte integer each) when they fit."""
+    if values.dtype.kind == "U" and values.dtype.itemsize in (4, 8) and values.size:
+        as_int = values.view(np.uint32 if values.dtype.itemsize == 4 else np.uint64)
+        numbers, first, inverse = np.unique(as_int, return_index=True, return_inverse=True)
+        return values[first], inverse.ravel()
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return distinct, inverse.ravel()
 
 
 def segments(table: EpisodeTable, placement_map: dict[str, str] | None = None):
@@ -188,10 +199,13 @@ def segments(table: EpisodeTable, placement_map: dict[str, str] | None = None):
     first = np.concatenate(([0], np.cumsum(pieces)[:-1])).astype(np.int64)
     seg_start = table.start[episode].copy()
     rank = np.arange(n) - first[episode]  # 0 for the first piece of an episode
-    cut_sorted = np.where(inside, cuts, np.iinfo(np.int64).max)
-    cut_sorted.sort(axis=1)
     later = rank > 0
-    seg_start[later] = cut_sorted[episode[later], rank[later] - 1]
+    cut_rows = np.flatnonzero(pieces > 1)  # only episodes a cut falls in need sorting
+    cut_sorted = np.where(inside[cut_rows], cuts[cut_rows], np.iinfo(np.int64).max)
+    cut_sorted.sort(axis=1)
+    row_of = np.zeros(table.n_episodes, dtype=np.int64)
+    row_of[cut_rows] = np.arange(cut_rows.size)
+    seg_start[later] = cut_sorted[row_of[episode[later]], rank[later] - 1]
     seg_end = np.empty(n, dtype=np.int64)
     seg_end[:-1] = seg_start[1:]
     last_piece = np.concatenate((first[1:] - 1, [n - 1]))
