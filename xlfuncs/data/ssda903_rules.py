@@ -73,10 +73,29 @@ def pack(values: np.ndarray) -> Packed | np.ndarray:
     return values
 
 
+_BUCKETS = 1 << 16  # short codes packed as integers, folded to 16 bits, fall in distinct buckets
+
+
+def _bucket(values: np.ndarray) -> np.ndarray:
+    values = values.astype(np.uint64, copy=False)
+    return ((values ^ (values >> np.uint64(13)) ^ (values >> np.uint64(29)))
+            & np.uint64(_BUCKETS - 1)).astype(np.intp)
+
+
 def _in_sorted(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Whether each value is one of the (few) reference values."""
     table = np.unique(reference)
     if table.size == 0 or values.size == 0:
         return np.zeros(values.shape, dtype=bool)
+    if values.dtype.kind == "u" and table.size <= 256:
+        # A bucket per reference value: two gathers per value instead of a binary search.
+        buckets = _bucket(table)
+        if np.unique(buckets).size == table.size:
+            slot = np.full(_BUCKETS, table.size, dtype=np.intp)
+            slot[buckets] = np.arange(table.size)
+            padded = np.append(table, table.dtype.type(0))
+            found = slot[_bucket(values)]
+            return (found < table.size) & (padded[found] == values)
     position = np.minimum(np.searchsorted(table, values), table.size - 1)
     return table[position] == values
 
@@ -166,7 +185,7 @@ def check_codes(rows: dict[str, np.ndarray], record: Record) -> None:
 def _place_validity(place, year) -> tuple[np.ndarray, np.ndarray]:
     """(a code of some year's guide, a code of the row's year's guide) for each PLACE."""
     known = member(place, _ALL_PLACES)
-    years = np.unique(year)
+    years = np.flatnonzero(np.bincount(year - year.min())) + year.min() if year.size else year
     if not isinstance(place, Packed):
         valid = np.zeros(known.shape, dtype=bool)
         for y in years:
