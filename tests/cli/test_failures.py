@@ -105,6 +105,11 @@ CASES: dict[str, Case] = {
     "forecast-903: full disk": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "3", "--out", _p(f, "disk", "out.csv")], "out.csv: cannot write", _disk_outputs(("out.csv",)), "full", {"out.csv": PREVIOUS}),
     "forecast-903: template on a read-only disk": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "3", "--out", _p(f, "f.csv"), "--template", _p(f, "disk", "out.xlsx")], "out.xlsx: cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),
     "forecast-903: bad months": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "x", "--out", _p(f, "f.csv")], "--months"),
+    # portable
+    "portable: no such file": Case(lambda f: ["portable", _p(f, "missing.xlsx"), "-o", _p(f, "prev.xlsx")], "missing.xlsx: no such file", lambda f: [f / "prev.xlsx"]),
+    "portable: not a workbook": Case(lambda f: ["portable", _p(f, "notes.txt"), "-o", _p(f, "prev.xlsx")], "notes.txt: not an .xlsx workbook", lambda f: [f / "prev.xlsx"]),
+    "portable: output is the input": Case(lambda f: ["portable", _p(f, "model.xlsx"), "-o", _p(f, "model.xlsx")], "refusing to overwrite the input", lambda f: [f / "model.xlsx"]),
+    "portable: read-only disk": Case(lambda f: ["portable", _p(f, "model.xlsx"), "-o", _p(f, "disk", "out.xlsx")], "out.xlsx: cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),
     # samples
     "samples: out is a file": Case(lambda f: ["samples", "--out", _p(f, "notes.txt")], "notes.txt", lambda f: [f / "notes.txt"]),
     "samples: read-only disk": Case(lambda f: ["samples", "--out", _p(f, "disk")], "cannot write", _disk_outputs(("councils.csv",)), "read-only", {"councils.csv": PREVIOUS}),
