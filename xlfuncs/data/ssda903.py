@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from xlfuncs.data import ssda903_rules as rules
+from xlfuncs.data.lookup import member
 from xlfuncs.methods.errors import InputError, NoDataError, NotFoundError
 from xlfuncs.methods.stock_flow.episodes import (
     NEVER,
@@ -489,7 +490,7 @@ def read_ssda903(
         new_period, end = rules.periods_of_care(cols["key"], start, end, cols, to_days(
             dt.date(folders[0][0] - 1, 4, 1)), record, child)
         uasc_until = rules.uasc_status(uasc_parts, record)
-    count = rules.member(cols["ls"], rules.SHORT_BREAKS)
+    count = member(cols["ls"], rules.SHORT_BREAKS)
     report.short_break_episodes = int(count.sum())
     report.short_break_children = int(np.unique(cols["key"][count]).size)
     if rule == "exclude" and count.any():
@@ -507,7 +508,7 @@ def read_ssda903(
     until = np.full(child_keys.size, NEVER, dtype=np.int64)
     if uasc_until is not None and uasc_until[0].size:
         uasc_keys, days = uasc_until
-        found = rules.member(child_keys, uasc_keys)
+        found = member(child_keys, uasc_keys)
         until[found] = days[np.searchsorted(uasc_keys, child_keys[found])]
     report.uasc_children = int((until != NEVER).sum())
     report.episodes_used = int(start.size)
@@ -599,7 +600,7 @@ def _known_children(rows: dict[str, np.ndarray], dob_keys: np.ndarray, record,
                     known: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Rows of children with a date of birth; the others reported once each and left out."""
     if known is None:
-        known = rules.member(rows["key"], dob_keys)
+        known = member(rows["key"], dob_keys)
     if known.all():
         return rows
     reported: set[int] = set()

@@ -22,10 +22,10 @@ Every function records what it finds through ``record(Problem)``; none reads fil
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
+from xlfuncs.data.lookup import Packed, member, pack, packed_codes
 from xlfuncs.methods.stock_flow import codes
 from xlfuncs.methods.stock_flow.episodes import OPEN
 
@@ -46,73 +46,6 @@ _NO_PROVIDER = _bytes(sorted(codes.NO_PROVIDER))
 _ALL_PLACES = _bytes(sorted(codes.ALL_PLACE_CODES))
 _ENDS = _bytes(c for c in codes.REASONS_CEASED if c != codes.CONTINUES)
 _X1, _S = codes.CONTINUES.encode(), codes.STARTED.encode()
-
-
-def _packed(values: np.ndarray) -> np.ndarray:
-    """Short byte strings (up to 8 bytes) as unsigned integers, equal where they are equal."""
-    n, width = values.size, values.dtype.itemsize
-    chars = np.zeros((n, 8), dtype=np.uint8)
-    chars[:, :width] = values.view(np.uint8).reshape(n, width)
-    return chars.view(np.uint64).ravel()
-
-
-@dataclass(frozen=True)
-class Packed:
-    """Short codes (bytes) packed into integers once, for several :func:`member` tests."""
-
-    values: np.ndarray
-
-    def __getitem__(self, index) -> Packed:
-        return Packed(self.values[index])
-
-
-def pack(values: np.ndarray) -> Packed | np.ndarray:
-    """Codes (bytes) packed for :func:`member`; codes longer than 8 bytes left as they are."""
-    if values.dtype.kind == "S" and values.dtype.itemsize <= 8:
-        return Packed(_packed(values))
-    return values
-
-
-_BUCKETS = 1 << 16  # short codes packed as integers, folded to 16 bits, fall in distinct buckets
-
-
-def _bucket(values: np.ndarray) -> np.ndarray:
-    values = values.astype(np.uint64, copy=False)
-    return ((values ^ (values >> np.uint64(13)) ^ (values >> np.uint64(29)))
-            & np.uint64(_BUCKETS - 1)).astype(np.intp)
-
-
-def _in_sorted(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Whether each value is one of the (few) reference values."""
-    table = np.unique(reference)
-    if table.size == 0 or values.size == 0:
-        return np.zeros(values.shape, dtype=bool)
-    if values.dtype.kind == "u" and table.size <= 256:
-        # A bucket per reference value: two gathers per value instead of a binary search.
-        buckets = _bucket(table)
-        if np.unique(buckets).size == table.size:
-            slot = np.full(_BUCKETS, table.size, dtype=np.intp)
-            slot[buckets] = np.arange(table.size)
-            padded = np.append(table, table.dtype.type(0))
-            found = slot[_bucket(values)]
-            return (found < table.size) & (padded[found] == values)
-    position = np.minimum(np.searchsorted(table, values), table.size - 1)
-    return table[position] == values
-
-
-def member(values, reference) -> np.ndarray:
-    """``np.isin(values, reference)`` for integer keys or short codes (bytes, or
-    :func:`pack`-ed), by binary search in the few reference values: several times faster than
-    ``np.isin`` on the return's sizes."""
-    if isinstance(values, Packed):
-        return _in_sorted(values.values, _packed(np.asarray(list(reference), dtype="S")))
-    values = np.asarray(values)
-    if values.dtype.kind == "S":
-        codes = np.asarray(list(reference), dtype="S")
-        if values.dtype.itemsize > 8:
-            return np.isin(values, codes)
-        return _in_sorted(_packed(values), _packed(codes))
-    return _in_sorted(values, np.asarray(reference, dtype=values.dtype))
 
 
 def _text(value) -> str:
@@ -194,7 +127,7 @@ def _place_validity(place, year) -> tuple[np.ndarray, np.ndarray]:
         return known, valid
     # One lookup: each row's code (its position among every year's codes) by its year.
     every = np.asarray(_ALL_PLACES, dtype="S")
-    packed = _packed(every)
+    packed = packed_codes(every)
     order = np.argsort(packed)
     table, names = packed[order], every[order]
     position = np.minimum(np.searchsorted(table, place.values), table.size - 1)
