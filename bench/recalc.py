@@ -5,10 +5,12 @@
 Builds the 152-council model workbook (about 4,500 formula cells, bench/council_model.py), then
 (a) one full cold recalculation: ``xlfuncs recalc`` as a fresh process, from reading the file to
     writing the output, against LibreOffice's command-line conversion with recalculation forced
-    on load (its start-up included). Target: ratio <= 2.0.
-(b) batch what-if: 152 input sets (one per council) through a model compiled once (its load and
-    compilation counted), against one persistent LibreOffice session that sets the inputs,
-    recalculates and reads the outputs for each set. Target: xlfuncs at least 5x faster.
+    on load (its start-up included). Target: ratio <= 0.5.
+(b) batch what-if: 152 input sets (one per council) through a model compiled once, against one
+    persistent LibreOffice session that sets the inputs, recalculates and reads the outputs for
+    each set; compared twice, like with like: each side's load included (xlfuncs' load and
+    compilation, LibreOffice's start and load), and the sets alone once both have the model
+    loaded. Target: xlfuncs at least 10x faster.
 Also prints the ``formulas`` engine alone, for reference. Without LibreOffice the script says
 so and exits 0 (in CI, where CI=true, it exits 1).
 """
@@ -96,10 +98,14 @@ def main() -> int:
         ]
         batch_xlfuncs = time.perf_counter() - started
 
+        evaluate_only = _time(lambda: book.compiled.evaluate(inputs, scenarios=len(sets)), args.repeat)
+
+        session_started = time.perf_counter()
         with libreoffice.Session(model) as session:
             started = time.perf_counter()
             lo_results = [session.run([("Assumptions", s)], [("Model", outputs)])[0] for s in sets]
             batch_lo = time.perf_counter() - started
+            batch_lo_with_start = time.perf_counter() - session_started
         # LibreOffice cannot run xlfuncs functions (#NAME?): compare the cells it computes.
         worst = max(
             abs(a - b) / max(1.0, abs(b))
@@ -112,12 +118,15 @@ def main() -> int:
     print(f"(a) full recalculation, cold (median of {args.repeat}):")
     print(f"    xlfuncs recalc      {cold_xlfuncs:7.3f} s")
     print(f"    LibreOffice         {cold_lo:7.3f} s")
-    print(f"    ratio xlfuncs/LibreOffice = {cold_xlfuncs / cold_lo:.2f}  (target <= 2.0)")
+    print(f"    ratio xlfuncs/LibreOffice = {cold_xlfuncs / cold_lo:.2f}  (target <= 0.5)")
     print(f"    (formulas engine alone, in process: {formulas_alone:.2f} s)")
     print(f"(b) batch what-if, {len(sets)} input sets:")
     print(f"    xlfuncs, load + compile + evaluate  {batch_xlfuncs:7.3f} s  ({batch_xlfuncs / len(sets) * 1000:.2f} ms a set)")
-    print(f"    LibreOffice persistent session      {batch_lo:7.3f} s  ({batch_lo / len(sets) * 1000:.2f} ms a set)")
-    print(f"    xlfuncs is {batch_lo / batch_xlfuncs:.1f}x faster  (target >= 5x)")
+    print(f"    LibreOffice session, start + load + sets  {batch_lo_with_start:7.3f} s")
+    print(f"    xlfuncs is {batch_lo_with_start / batch_xlfuncs:.1f}x faster, each loading the model itself  (target >= 10x)")
+    print(f"    xlfuncs, the {len(sets)} sets once loaded  {evaluate_only:7.3f} s  ({evaluate_only / len(sets) * 1000:.2f} ms a set)")
+    print(f"    LibreOffice, the {len(sets)} sets once loaded  {batch_lo:7.3f} s  ({batch_lo / len(sets) * 1000:.2f} ms a set)")
+    print(f"    xlfuncs is {batch_lo / evaluate_only:.1f}x faster, both already loaded  (target >= 10x)")
     print(f"    largest relative difference in outputs: {worst:.2e}")
     return 0
 

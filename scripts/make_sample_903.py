@@ -8,12 +8,17 @@ looked after at any time. Children enter care (more often as babies or teenagers
 status (police protection, interim and full care orders, section 20, placement orders), move
 between placements (kinship, in-house and agency fostering, children's homes, semi-independent
 and independent living, placed with parents, placed for adoption, secure units, residential
-schools) and leave (home, adoption, special guardianship, staying put at 18, independent living,
-transfers). Each collection year's files hold every episode open at some time in that year
-(1 April to 31 March), with DEC and REC blank for episodes still open at 31 March, as the DfE
-return does. Postcodes are real public postcodes (so that the DfE validation rules can derive
-placement distances and authorities); everything else — children, dates, providers, URNs — is
-invented.
+schools), have temporary moves (hospital, holidays, their foster carers' holidays: T1-T4) and
+leave (home, adoption, special guardianship, staying put at 18, independent living, transfers),
+some to come back. Unaccompanied asylum-seeking children (UASC) arrive aged
+14-17, are accommodated under section 20 and are listed in each year's UASC table
+(``uasc.csv``) with the date their status ceases (their 18th birthday, or an age assessment).
+Disabled children on an agreed series of short breaks are recorded as the guide says: LS V3
+(each short break an episode of its own) or V4 (each agreement an episode). Each collection
+year's files hold every episode open at some time in that year (1 April to 31 March), with DEC
+and REC blank for episodes still open at 31 March, as the DfE return does. Postcodes are real
+public postcodes (so that the DfE validation rules can derive placement distances and
+authorities); everything else — children, dates, providers, URNs — is invented.
 
 ``--scale N`` multiplies the number of children (for benchmarks). The same seed and scale give
 byte-identical files.
@@ -36,6 +41,11 @@ END = dt.date(LAST_YEAR, 3, 31)
 #: New children entering care per year at scale 1 (mid-2019), growing 3% a year.
 ENTRY_RATE = 104.0
 GROWTH = 0.03
+#: Unaccompanied asylum-seeking children arriving per year at scale 1, from UASC_START.
+UASC_RATE = 13.0
+UASC_START = dt.date(2012, 4, 1)
+#: New agreements for a series of short breaks per year at scale 1 (V3 and V4 alike).
+SHORT_BREAK_RATE = 10.0
 
 # Real postcodes (public ONS data): the home authority and its neighbours.
 IN_AREA = """MK1 1JN MK1 1LH MK1 1LS MK1 9BZ MK1 9GQ MK1 9LT MK10 1XQ MK10 7GG MK10 7NZ MK10 9GP
@@ -108,6 +118,23 @@ ROUTES = (
     (16, {"home": 0.45, "sgo": 0.02, "age18": 0.38, "other": 0.15}),
     (99, {"home": 0.18, "age18": 0.74, "other": 0.08}),
 )
+#: UASC: age at arrival (from, to, share), ethnic groups, where they are placed by age.
+UASC_ENTRY_AGES = ((14, 15, 0.1), (15, 16, 0.25), (16, 17, 0.35), (17, 17.8, 0.3))
+UASC_ETHNIC = {"AOTH": 0.35, "BAFR": 0.3, "OOTH": 0.2, "WOTH": 0.1, "MOTH": 0.05}
+UASC_NEXT_KIND = (
+    (16, {"ifa": 0.55, "inhouse": 0.35, "resi": 0.1}),
+    (99, {"h5": 0.55, "ifa": 0.2, "inhouse": 0.1, "p2": 0.1, "resi": 0.05}),
+)
+UASC_ROUTES = {"age18": 0.75, "transfer": 0.12, "assessed": 0.05, "other": 0.08}
+#: Temporary moves: code, (shortest, longest) days, and which placements they interrupt.
+TEMPORARY = {
+    "T1": ((2, 21), ("foster", "home")),  # hospital (DfE rule 375: at most six weeks)
+    "T2": ((5, 14), ("foster", "home")),  # the child's holiday
+    "T3": ((5, 14), ("foster",)),  # the foster carers' holiday
+    "T4": ((1, 7), ("foster", "home")),  # seven days or less (rule 379)
+}
+#: Chance a year that a placement is interrupted by a temporary move.
+TEMPORARY_RATE = 0.15
 LA_FOSTERING_URN = "SC990001"
 IFA_URNS = ("SC991101", "SC991102", "SC991103", "SC991104", "SC991105", "SC991106")
 ADOPTION_AGENCIES = (("PR1", "SC993001"), ("PR5", "SC993102"), ("PR5", "SC993103"))
@@ -138,6 +165,14 @@ class Child:
     upn: str
     home_post: str
     episodes: list[Episode] = field(default_factory=list)
+    uasc: bool = False
+    uasc_ceased: dt.date | None = None  # before the 18th birthday: an age assessment
+    short_breaks: bool = False  # looked after only on an agreed series of short breaks
+
+
+def collection_year(day: dt.date) -> int:
+    """The collection year (named by the 31 March it ends) holding ``day``."""
+    return day.year + (1 if day.month >= 4 else 0)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -212,7 +247,7 @@ class Simulator:
                 "s1": self.schools,
                 "h5": self.h5_providers,
             }[kind]
-            while True:
+            for _ in range(50):  # a pool may hold only the postcodes to avoid
                 provider, urn, post = pool[int(rng.integers(0, len(pool)))]
                 if post != prev_post and post != child.home_post:
                     break
@@ -252,21 +287,34 @@ class Simulator:
         else:
             age_days = int(rng.integers(max(1, int(low * 365.25)), int(high * 365.25)))
         dob = start - dt.timedelta(days=age_days)
-        upn = (
-            "ABCDEFGHJKLMNPQRTUVWXYZ"[int(rng.integers(0, 23))]
-            + f"826{int(rng.integers(1000, 5000))}{(dob.year + 5) % 100:02d}"
-            + f"{int(rng.integers(0, 1000)):03d}"
-        )
         child = Child(
             ident=self.new_id(),
             dob=dob,
             sex="1" if rng.random() < 0.55 else "2",
             ethnic=self.pick(ETHNIC),
-            upn=upn,
+            upn=self.upn(dob),
             home_post=IN_POSTS[int(rng.integers(0, len(IN_POSTS)))]
             if rng.random() < 0.93
             else OUT_POSTS[int(rng.integers(0, len(OUT_POSTS)))],
         )
+        self.children.append(child)
+        return child
+
+    def upn(self, dob: dt.date) -> str:
+        rng = self.rng
+        return ("ABCDEFGHJKLMNPQRTUVWXYZ"[int(rng.integers(0, 23))]
+                + f"826{int(rng.integers(1000, 5000))}{(dob.year + 5) % 100:02d}"
+                + f"{int(rng.integers(0, 1000)):03d}")
+
+    def new_uasc_child(self, start: dt.date) -> Child:
+        rng = self.rng
+        weights = np.array([b[2] for b in UASC_ENTRY_AGES])
+        low, high, _ = UASC_ENTRY_AGES[int(rng.choice(len(weights), p=weights / weights.sum()))]
+        dob = start - dt.timedelta(days=int(rng.integers(int(low * 365.25), int(high * 365.25))))
+        if (dob.month, dob.day) == (2, 29):  # keep the 18th birthday unambiguous (DUC)
+            dob = dob - dt.timedelta(days=1)
+        child = Child(ident=self.new_id(), dob=dob, sex="1" if rng.random() < 0.9 else "2",
+                      ethnic=self.pick(UASC_ETHNIC), upn="UN2", home_post="", uasc=True)
         self.children.append(child)
         return child
 
@@ -342,10 +390,20 @@ class Simulator:
             kind = self.next_kind(self.age(child, day), kind, status_at(day))
             moves.append((day, kind))
         move_days = dict(moves)
+        last = self.build_episodes(child, legal, move_days, exit_day, self.pick(CATEGORY_OF_NEED))
+        if exit_day > END:
+            return None, route
+        last.dec = exit_day
+        last.rec = self.exit_reason(route, last)
+        return exit_day, route
 
-        # One episode per day on which the legal status or the placement changes.
+    def build_episodes(self, child: Child, legal, move_days, exit_day, cin: str) -> Episode:
+        """One episode per day on which the legal status or the placement changes; the last."""
+
+        def status_at(day: dt.date) -> str:
+            return [s for d, s in legal if d <= day][-1]
+
         days = sorted({d for d, _ in legal} | set(move_days))
-        cin = self.pick(CATEGORY_OF_NEED)
         previous: Episode | None = None
         for d in days:
             if d >= exit_day:
@@ -376,12 +434,137 @@ class Simulator:
                 home_post=child.home_post, pl_post=post, urn=urn,
             )
             child.episodes.append(previous)
-        last = child.episodes[-1]
+        assert previous is not None
+        return previous
+
+    def uasc_period(self, child: Child, start: dt.date) -> None:
+        """An unaccompanied asylum-seeking child's period of care, under section 20."""
+        rng = self.rng
+        day18 = add_years(child.dob, 18)
+        route = self.pick(UASC_ROUTES)
+        if route == "transfer":  # the National Transfer Scheme: care taken over elsewhere
+            exit_day = start + dt.timedelta(days=int(rng.integers(10, 90)))
+        elif route == "assessed":  # an age assessment finds the young person is 18 or over
+            exit_day = start + dt.timedelta(days=int(rng.integers(20, 200)))
+            if collection_year(exit_day) != collection_year(start):
+                route, exit_day = "age18", day18  # one DUC per UASC table (DfE rule 205B)
+        elif route == "other":
+            exit_day = start + dt.timedelta(days=int(14 + rng.exponential(300.0)))
+        else:
+            exit_day = day18
+        if exit_day >= day18:
+            exit_day, route = day18, "age18"
+        kind = self.uasc_kind(self.age(child, start), None)
+        moves = [(start, kind)]
+        day = start
+        while True:
+            day = day + dt.timedelta(days=int(1 + rng.exponential(KINDS[kind]["mean"])))
+            if day >= exit_day:
+                break
+            kind = self.uasc_kind(self.age(child, day), kind)
+            moves.append((day, kind))
+        last = self.build_episodes(child, [(start, "V2")], dict(moves), exit_day, "N8")
         if exit_day > END:
-            return None, route
+            return
         last.dec = exit_day
-        last.rec = self.exit_reason(route, last)
-        return exit_day, route
+        if route == "transfer":
+            last.rec = "E3"
+        elif route == "assessed":
+            last.rec = "E15"
+            child.uasc_ceased = exit_day  # status ceases with the assessment
+        elif route == "other":
+            last.rec = "E8"
+        elif last.place.startswith("U") and rng.random() < 0.4:
+            last.rec = "E17"
+        else:
+            last.rec = "E5" if rng.random() < 0.6 else "E6"
+
+    def uasc_kind(self, age: float, current: str | None) -> str:
+        table = next(t for upper, t in UASC_NEXT_KIND if age < upper)
+        for _ in range(50):
+            kind = self.pick(table)
+            if kind == current and kind in ("p2",):
+                continue
+            if age < KINDS[kind]["min_age"]:
+                continue
+            return kind
+        return "ifa"
+
+    def short_break_child(self, start: dt.date) -> None:
+        """A disabled child on an agreed series of short breaks (LS V3 or V4), nothing else."""
+        rng = self.rng
+        age_days = int(rng.integers(int(5 * 365.25), int(15 * 365.25)))
+        dob = start - dt.timedelta(days=age_days)
+        child = Child(ident=self.new_id(), dob=dob, sex="1" if rng.random() < 0.6 else "2",
+                      ethnic=self.pick(ETHNIC), upn=self.upn(dob), home_post="",
+                      short_breaks=True)
+        self.children.append(child)
+        ending = min(start + dt.timedelta(days=int(rng.integers(550, 1460))),
+                     add_years(dob, 18) - dt.timedelta(days=30))
+        place, provider = ("K2", "PR1") if rng.random() < 0.5 else (
+            ("U6", "PR1") if rng.random() < 0.6 else ("U3", "PR1"))
+        if rng.random() < 0.5:
+            # V3: each short break an episode, RNE S, at most 17 days (DfE rules 365, 366).
+            day = start
+            while day < ending and day <= END:
+                nights = int(rng.integers(1, 4))
+                back = day + dt.timedelta(days=nights)
+                child.episodes.append(Episode(
+                    decom=day, dec=back, rne="S", ls="V3", cin="N2", place=place,
+                    provider=provider, rec="E4A"))
+                day = back + dt.timedelta(days=int(14 + rng.exponential(14)))
+        else:
+            # V4: each agreement an episode, renewed after a few weeks.
+            day = start
+            while day < ending and day <= END:
+                back = min(day + dt.timedelta(days=int(rng.integers(300, 366))), ending)
+                child.episodes.append(Episode(
+                    decom=day, dec=back, rne="S", ls="V4", cin="N2", place=place,
+                    provider=provider, rec="E4A"))
+                day = back + dt.timedelta(days=int(rng.integers(7, 45)))
+        for episode in child.episodes:
+            if episode.dec is not None and episode.dec > END:
+                episode.dec, episode.rec = None, ""
+
+    def temporary_moves(self, child: Child) -> None:
+        """Interrupt some placements with a temporary move (T1-T4), as the guide records it:
+        the move an episode of its own, the return to the same placement another."""
+        rng = self.rng
+        out: list[Episode] = []
+        for e in child.episodes:
+            end = e.dec if e.dec is not None else END
+            length = (end - e.decom).days
+            home = e.place in ("K2", "R1", "S1")
+            foster = e.place.startswith("U")
+            if e.ls in ("V3", "V4") or not (home or foster) or length < 40 or \
+                    rng.random() >= TEMPORARY_RATE * length / 365.25:
+                out.append(e)
+                continue
+            codes = [c for c, (_, where) in TEMPORARY.items() if ("foster" if foster else "home") in where]
+            code = codes[int(rng.integers(0, len(codes)))]
+            shortest, longest = TEMPORARY[code][0]
+            days = int(rng.integers(shortest, longest + 1))
+            first = e.decom + dt.timedelta(days=10)
+            latest = end - dt.timedelta(days=10 + days)
+            if latest <= first:
+                out.append(e)
+                continue
+            t0 = first + dt.timedelta(days=int(rng.integers(0, (latest - first).days)))
+            t1 = t0 + dt.timedelta(days=days)
+            if collection_year(t0) != collection_year(t1):
+                out.append(e)
+                continue
+            before = Episode(decom=e.decom, dec=t0, rne=e.rne, ls=e.ls, cin=e.cin, place=e.place,
+                             provider=e.provider, rec="X1", reason="", home_post=e.home_post,
+                             pl_post=e.pl_post, urn=e.urn)
+            away = Episode(decom=t0, dec=t1, rne="P", ls=e.ls, cin=e.cin, place=code, provider="",
+                           rec="X1", reason="", home_post=e.home_post,
+                           pl_post=self.foster_post(e.home_post, e.pl_post, 0.3), urn="")
+            after = Episode(decom=t1, dec=e.dec, rne="P", ls=e.ls, cin=e.cin, place=e.place,
+                            provider=e.provider, rec=e.rec, reason=e.reason,
+                            home_post=e.home_post, pl_post=e.pl_post, urn=e.urn)
+            out.extend([before, away, after])
+        child.episodes = out
 
     def exit_reason(self, route: str, last: Episode) -> str:
         rng = self.rng
@@ -419,6 +602,22 @@ class Simulator:
             if day > END:
                 break
             self.care(self.new_child(day), day, reentries)
+        # Unaccompanied asylum-seeking children, then short breaks: their own arrivals.
+        for rate, first, arrive in ((UASC_RATE, UASC_START, self.uasc_arrival),
+                                    (SHORT_BREAK_RATE, dt.date(2014, 4, 1), self.short_break_child)):
+            clock = 0.0
+            while True:
+                clock += rng.exponential(365.25 / (rate * self.scale))
+                day = first + dt.timedelta(days=int(clock))
+                if day > END:
+                    break
+                arrive(day)
+        for child in self.children:
+            if not child.short_breaks:
+                self.temporary_moves(child)
+
+    def uasc_arrival(self, day: dt.date) -> None:
+        self.uasc_period(self.new_uasc_child(day), day)
 
     def care(self, child: Child, start: dt.date, reentries: list) -> None:
         exit_day, route = self.period(child, start)
@@ -442,17 +641,22 @@ def write_years(sim: Simulator, out: Path) -> dict[int, tuple[int, int, int]]:
         start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
         folder = out / str(year)
         folder.mkdir(parents=True, exist_ok=True)
-        headers, rows, at_end = [], [], 0
+        headers, rows, uasc, at_end = [], [], [], 0
         for child in sorted(sim.children, key=lambda c: int(c.ident)):
             eps = [e for e in child.episodes
                    if e.decom <= end and (e.dec is None or e.dec >= start)]
             if not eps:
                 continue
             in_school = add_years(child.dob, 4) <= dt.date(year - 2, 8, 31)
-            headers.append([
-                child.ident, child.sex, fmt(child.dob), child.ethnic,
-                child.upn if in_school else "UN1", "0" if child.sex == "2" else "", "",
-            ])
+            upn = child.upn if in_school or child.uasc else "UN1"
+            # MOTHER is for girls looked after other than on short breaks (rules 393, 399).
+            mother = "0" if child.sex == "2" and not child.short_breaks else ""
+            headers.append([child.ident, child.sex, fmt(child.dob), child.ethnic, upn, mother, ""])
+            if child.uasc:
+                # DUC: the date UASC status ceases, the 18th birthday unless an age assessment
+                # ended it sooner (rules 205B, 304).
+                ceased = child.uasc_ceased or add_years(child.dob, 18)
+                uasc.append([child.ident, child.sex, fmt(child.dob), fmt(ceased)])
             for e in eps:
                 closed = e.dec is not None and e.dec <= end
                 rows.append([
@@ -471,6 +675,10 @@ def write_years(sim: Simulator, out: Path) -> dict[int, tuple[int, int, int]]:
             writer.writerow(["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER",
                              "DEC", "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"])
             writer.writerows(rows)
+        with open(folder / "uasc.csv", "w", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["CHILD", "SEX", "DOB", "DUC"])
+            writer.writerows(uasc)
         summary[year] = (len(headers), len(rows), at_end)
     return summary
 

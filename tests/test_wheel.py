@@ -75,8 +75,10 @@ class TestFullWheel:
         project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
         assert meta["Name"] == "xlfuncs" and meta["Version"] == VERSION
         assert meta["License-Expression"] == "MIT"
+        from packaging.requirements import Requirement
+
         plain = [d for d in meta.get_all("Requires-Dist") if "extra ==" not in d]
-        assert sorted(plain) == sorted(project["dependencies"])
+        assert sorted(str(Requirement(d)) for d in plain) == sorted(str(Requirement(d)) for d in project["dependencies"])
         assert "xlfuncs = xlfuncs.cli:main" in full_wheel[f"xlfuncs-{VERSION}.dist-info/entry_points.txt"].decode()
 
 

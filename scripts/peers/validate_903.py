@@ -1,17 +1,17 @@
-"""Run DfE's SSDA903 validation rules (PyPI ``csc-validator-be-903``) on header and episodes files.
+"""Run DfE's SSDA903 validation rules (PyPI ``csc-validator-be-903``) on header, episodes and UASC files.
 
 Runs in the validator's own environment (``scripts/install-peers.sh``):
 
     .peers/csc-validator-be-903/bin/python scripts/peers/validate_903.py DIR [--la E06000042]
 
-``DIR`` holds one folder per collection year (``DIR/<YYYY>/header.csv`` and ``episodes.csv``).
-Each year is validated with the rules of its own collection year where the package has them
-(``lac2022_23`` for the year ending March 2023, and so on) and with the earliest rule set it has
-for earlier years, with the previous year's files loaded as "last year" so that the rules that
-compare years run too. Only rules whose tables are header and episodes (this year's and last
-year's) are run. Prints one JSON object: per year, the rule set, the rules run, the errors per
-rule (with up to five example rows), the rules skipped for want of data and any that failed to
-run.
+``DIR`` holds one folder per collection year (``DIR/<YYYY>/header.csv``, ``episodes.csv`` and,
+where the return has UASC, ``uasc.csv``). Each year is validated with the rules of its own
+collection year where the package has them (``lac2022_23`` for the year ending March 2023, and
+so on) and with the earliest rule set it has for earlier years, with the previous year's files
+loaded as "last year" so that the rules that compare years run too. Only rules whose tables are
+header, episodes and UASC (this year's and last year's) are run. Prints one JSON object: per
+year, the rule set, the rules run, the errors per rule (with up to five example rows), the
+rules skipped for want of data and any that failed to run.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ logging.disable(logging.CRITICAL)
 from lac_validator import lac_validator  # noqa: E402
 from lac_validator.utils import process_uploaded_files  # noqa: E402
 
-TABLES = {"Header", "Episodes", "Header_last", "Episodes_last"}
+TABLES = {"Header", "Episodes", "UASC", "Header_last", "Episodes_last", "UASC_last"}
+FILES = ("header.csv", "episodes.csv", "uasc.csv")
 RULESETS = ("lac2022_23", "lac2023_24", "lac2024_25", "lac2025_26", "lac2026_27")
 
 
@@ -48,15 +49,19 @@ def header_episode_rules(registry) -> list[str]:
     return sorted(codes)
 
 
+def year_files(folder: Path) -> list[str]:
+    """The year's files the validator reads (the UASC table only where there is one)."""
+    return [str(folder / name) for name in FILES if (folder / name).is_file()]
+
+
 def validate_year(root: Path, year: int, la: str) -> dict:
     ruleset = ruleset_for(year)
     registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
     codes = header_episode_rules(registry)
-    files = {"This year": [str(root / str(year) / "header.csv"),
-                           str(root / str(year) / "episodes.csv")]}
+    files = {"This year": year_files(root / str(year))}
     previous = root / str(year - 1)
     if (previous / "episodes.csv").is_file():
-        files["Prev year"] = [str(previous / "header.csv"), str(previous / "episodes.csv")]
+        files["Prev year"] = year_files(previous)
     uploaded = process_uploaded_files(files)
     # The package reads the first four characters as the year in which the collection ends.
     metadata = {"collectionYear": str(year), "localAuthority": la}

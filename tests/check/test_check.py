@@ -377,7 +377,7 @@ class TestCommandLine:
 def test_every_kind_has_a_fix_description():
     assert set(KINDS) == {
         "macro", "workbook-link", "addin-link", "data-connection", "embedded-object",
-        "hidden-sheet", "personal-data", "small-count",
+        "hidden-sheet", "hidden-cells", "personal-data", "personal-text", "author", "small-count",
     }
 
 

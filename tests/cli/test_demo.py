@@ -13,7 +13,7 @@ def test_demo_runs_every_job_and_prints_the_headlines(tmp_path):
     assert "Edge-of-care net savings a year (£): 1,225,154" in out
     assert "Weekly unit cost per child in need, all example councils (£): 97.34" in out
     assert "error" not in out.lower()
-    assert "children in care 347 on 2023-03-31" in out
+    assert "children in care 417 on 2023-03-31" in out
     assert "Furthest above the spend per head the five factors predict" in out
     for name in ("intervention_cba", "lac_forecast", "spend_variation", "stock_flow", "unit_costs"):
         assert (tmp_path / f"{name}.xlsx").exists()

@@ -36,15 +36,29 @@ class TestForecast:
         status, stdout, _ = run([SAMPLES, *REFERENCE, "--months", 24, "--out", out], capsys)
         assert status == 0
         data = rows(out)
-        assert list(data[0]) == ["date", "age_band", "placement", "count", "lower", "upper"]
-        assert len(data) == 24 * 20
+        assert list(data[0]) == ["date", "age_band", "placement", "count", "lower", "upper", "uasc"]
+        assert len(data) == 24 * 5 * 6  # month ends x age bands x DfE's placement categories
         assert data[0]["date"] == "2023-04-30" and data[-1]["date"] == "2025-03-31"
+        assert {r["placement"] for r in data} == {"fostering", "secure_homes", "residential_schools",
+                                                 "with_parents", "adoption", "other"}
         expected = forecast(estimate(read_ssda903(SAMPLES), "2022-04-01", "2023-03-31"), 24)
         last = [r for r in data if r["date"] == "2025-03-31"]
         assert sum(float(r["count"]) for r in last) == pytest.approx(expected.total[-1], rel=1e-8)
+        uasc = [i for i, (s, _, _) in enumerate(expected.space.labels) if s == "uasc"]
+        assert sum(float(r["uasc"]) for r in last) == pytest.approx(expected.counts[-1, uasc].sum(), rel=1e-8)
         for r in data:
             assert float(r["lower"]) <= float(r["count"]) <= float(r["upper"])
-        assert "children in care 347" in stdout
+            assert 0 <= float(r["uasc"]) <= float(r["count"]) + 1e-9
+        assert "children in care 417" in stdout and "of whom UASC 18" in stdout
+
+    def test_short_breaks_reported_in_the_summary(self, tmp_path, capsys):
+        status, _, err = run([SAMPLES, "--out", tmp_path / "f.csv", "--months", 2], capsys)
+        assert status == 0
+        assert "short breaks (LS V3/V4, an agreed series of short-term breaks): 73 children, " \
+               "743 episodes left out" in err
+        status, stdout, _ = run([SAMPLES, "--out", tmp_path / "g.csv", "--months", 2,
+                                 "--short-breaks", "include"], capsys)
+        assert status == 0 and "children in care 428" in stdout
 
     def test_default_reference_is_the_last_collection_year(self, tmp_path, capsys):
         status, stdout, _ = run([SAMPLES, "--out", tmp_path / "f.csv", "--months", 3], capsys)
@@ -54,16 +68,22 @@ class TestForecast:
         out = tmp_path / "peer.csv"
         status, stdout, _ = run([SAMPLES, *REFERENCE, "--out", out, "--compatible", "cs-demand-model"], capsys)
         assert status == 0 and "cs-demand-model conventions" in stdout
-        first = [r for r in rows(out) if r["date"] == "2023-04-30"]
-        assert sum(float(r["count"]) for r in first) == pytest.approx(346.990, abs=1e-3)
+        data = rows(out)
+        assert list(data[0])[-1] == "uasc" and len(data) == 24 * 20
+        assert {r["uasc"] for r in data} == {""}  # no UASC stream in the peer's conventions
+        first = [r for r in data if r["date"] == "2023-04-30"]
+        expected = forecast(estimate(read_ssda903(SAMPLES, conventions="cs-demand-model"),
+                                     "2022-04-01", "2023-03-31"), 1)
+        assert sum(float(r["count"]) for r in first) == pytest.approx(expected.total[0], rel=1e-9)
 
     def test_scenario_options(self, tmp_path, capsys):
         base, fewer = tmp_path / "base.csv", tmp_path / "fewer.csv"
         run([SAMPLES, *REFERENCE, "--out", base, "--months", 12], capsys)
         status, _, _ = run([SAMPLES, *REFERENCE, "--out", fewer, "--months", 12,
                             "--scale-entrants", "all:all", "0.5",
-                            "--scale-rate", "10-16:residential", "out", "1.2",
-                            "--add-rate", "16-18+:residential", "16-18+:supported", "0.001"], capsys)
+                            "--scale-rate", "10-16:secure_homes", "out", "1.2",
+                            "--add-rate", "uasc:16-18+:fostering", "uasc:16-18+:secure_homes",
+                            "0.001"], capsys)
         assert status == 0
 
         def total(path):
@@ -73,23 +93,49 @@ class TestForecast:
 
     def test_costs_drivers_and_template(self, tmp_path, capsys, recalculated):
         status, stdout, _ = run([SAMPLES, *REFERENCE, "--out", tmp_path / "f.csv", "--months", 12,
-                                 "--weekly-cost", "fostering=650", "residential=3000", "U4=700",
+                                 "--weekly-cost", "fostering=650", "secure_homes=3000", "U4=700",
                                  "--inflation", "0.03", "--costs-out", tmp_path / "costs.csv",
                                  "--drivers-out", tmp_path / "drivers.csv",
                                  "--template", tmp_path / "mine.xlsx"], capsys)
         assert status == 0
         costs = rows(tmp_path / "costs.csv")
-        assert len(costs) == 12 * 4 and float(costs[0]["cost"]) > 0
+        assert len(costs) == 12 * 6 and float(costs[0]["cost"]) > 0
         drivers = rows(tmp_path / "drivers.csv")
         ref = [r for r in drivers if r["period_start"] == "2022-04-01" and r["placement"] == "fostering"]
         assert 650 <= float(ref[0]["average_weekly_cost"]) <= 700  # U4 weeks at £700
         assert float(ref[0]["weeks_of_care"]) > 0 and float(ref[0]["average_stay_days"]) > 0
         book = openpyxl.load_workbook(tmp_path / "mine.xlsx")
-        assert book["Model"]["C2"].value.date().isoformat() == "2023-03-31"
+        assert book["Model"]["D2"].value.date().isoformat() == "2023-03-31"
         report, _ = recalculated(tmp_path / "mine.xlsx")
         assert report.errors == {}
         total = sum(float(r["count"]) for r in rows(tmp_path / "f.csv") if r["date"] == "2024-03-31")
         assert report.named("ChildrenYearOne") == pytest.approx(total, rel=1e-8)
+
+
+    def test_drivers_by_budget_line(self, tmp_path, capsys):
+        status, _, _ = run([SAMPLES, *REFERENCE, "--out", tmp_path / "f.csv", "--months", 1,
+                            "--weekly-cost", "fostering=650", "agency_fostering=900", "K1=6000",
+                            "--drivers-out", tmp_path / "drivers.csv", "--drivers-view", "budget"],
+                           capsys)
+        assert status == 0
+        ref = {r["placement"]: r for r in rows(tmp_path / "drivers.csv")
+               if r["period_start"] == "2022-04-01" and r["period_end"] == "2023-03-31"}
+        assert list(ref) == ["in_house_fostering", "agency_fostering", "residential",
+                             "supported_accommodation", "secure", "other", "all"]
+        assert float(ref["agency_fostering"]["average_weekly_cost"]) == pytest.approx(900)
+        assert ref["in_house_fostering"]["cost"] == ""  # a cost of DfE's fostering group is not a line's
+        assert float(ref["secure"]["weeks_of_care"]) > 0
+
+    def test_uasc_scenario(self, tmp_path, capsys):
+        base, fewer = tmp_path / "base.csv", tmp_path / "fewer.csv"
+        run([SAMPLES, *REFERENCE, "--out", base, "--months", 12], capsys)
+        run([SAMPLES, *REFERENCE, "--out", fewer, "--months", 12,
+             "--scale-entrants", "uasc:all:all", "0"], capsys)
+
+        def uasc(path):
+            return sum(float(r["uasc"]) for r in rows(path) if r["date"] == "2024-03-31")
+
+        assert uasc(fewer) < uasc(base)
 
 
 class TestBadInput:
@@ -97,7 +143,7 @@ class TestBadInput:
         write_year(tmp_path, 2023, [hd(1, "01/01/2010")], ["1,01/05/2022,U4"], episodes="CHILD,DECOM,PLACE")
         status, _, err = run([tmp_path, "--out", tmp_path / "f.csv"], capsys)
         assert status == 2
-        assert err.count("\n") == 1 and "missing column DEC" in err
+        assert err.count("\n") == 1 and "missing columns DEC, RNE, LS, REC, PLACE_PROVIDER" in err
 
     def test_bad_rows_reported_and_left_out(self, tmp_path, capsys):
         write_year(tmp_path, 2023, [hd(c, "01/01/2010") for c in (1, 2, 3)],
@@ -106,6 +152,7 @@ class TestBadInput:
         status, _, err = run([tmp_path, "--out", tmp_path / "f.csv", "--months", 2], capsys)
         assert status == 0
         assert "4 episode rows read, 3 left out" in err
+        assert "invalid: 2 rows and 1 children left out" in err
         assert "DEC is before DECOM" in err and "2023/episodes.csv:2" in err
         assert "no date of birth" in err and "DECOM is not a dd/mm/YYYY date" in err
 

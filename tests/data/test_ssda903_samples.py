@@ -22,9 +22,10 @@ import numpy as np
 import pytest
 
 from xlfuncs.data.ssda903 import read_ssda903
+from xlfuncs.methods.stock_flow.episodes import OPEN
 from xlfuncs.methods.stock_flow.forecast import forecast
 from xlfuncs.methods.stock_flow.model import estimate
-from xlfuncs.methods.stock_flow.states import state_labels
+from xlfuncs.methods.stock_flow.states import PEER
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples" / "ssda903"
@@ -55,7 +56,7 @@ def test_generator_reproduces_the_committed_samples(tmp_path):
     script = ROOT / "scripts" / "make_sample_903.py"
     subprocess.run([sys.executable, str(script), "--out", str(tmp_path), "--quiet"], check=True)
     for year in (2019, 2020, 2021, 2022, 2023):
-        for name in ("header.csv", "episodes.csv"):
+        for name in ("header.csv", "episodes.csv", "uasc.csv"):
             assert filecmp.cmp(tmp_path / str(year) / name, SAMPLES / str(year) / name, shallow=False)
 
 
@@ -64,13 +65,46 @@ def test_dfe_validation_rules_report_no_errors():
     report = run_peer("csc-validator-be-903", "validate_903.py", SAMPLES)
     assert sorted(report) == ["2019", "2020", "2021", "2022", "2023"]
     for year, result in report.items():
-        assert result["rules_run"] >= 130, year
+        assert result["rules_run"] >= 145, year
         assert result["failed"] == [], (year, result["failed"])
         assert result["errors"] == {}, (year, result["errors"])
-        # Only the rules that need tables other than header/episodes stay silent.
-        expected_skips = {"1012", "105", "164", "392a", "406"}
+        # With the UASC table loaded the UASC rules run (104, 205A-D, 303, 304, 164, 392a,
+        # 406, INT09, INT18, INT21, INT36); only 1012 (other tables) and 105 (XML only) stay
+        # silent.
+        expected_skips = {"1012", "105"}
         if result["previous_year_loaded"]:
             assert set(result["skipped"]) == expected_skips, year
+
+
+@pytest.mark.peer
+def test_validator_checks_the_new_fields(tmp_path):
+    """The rules on short breaks, temporary moves and UASC bite: one broken row each."""
+    import shutil
+
+    for year in (2022, 2023):
+        shutil.copytree(SAMPLES / str(year), tmp_path / str(year))
+    path = tmp_path / "2023" / "episodes.csv"
+    lines = path.read_text().splitlines()
+    broken = {}
+    for i, line in enumerate(lines[1:], start=1):
+        fields = line.split(",")
+        if fields[3] == "V3" and "214" not in broken:
+            fields[11] = "MK1 1JN"  # a placement postcode for a short break (rule 214)
+            broken["214"] = i
+        elif fields[5].startswith("T") and "213" not in broken:
+            fields[6] = "PR1"  # a provider for a temporary move (rule 213)
+            broken["213"] = i
+        else:
+            continue
+        lines[i] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+    uasc = tmp_path / "2023" / "uasc.csv"
+    rows = uasc.read_text().splitlines()
+    child, sex, dob, _ = rows[1].split(",")
+    rows[1] = ",".join([child, sex, dob, "01/01/2099"])  # DUC after the 18th birthday (rule 304)
+    uasc.write_text("\n".join(rows) + "\n")
+    report = run_peer("csc-validator-be-903", "validate_903.py", tmp_path)
+    assert {"213", "214", "304"} <= set(report["2023"]["errors"]), report["2023"]["errors"]
 
 
 @pytest.mark.peer
@@ -98,7 +132,7 @@ def peer_forecast():
 def at_month_ends(peer: dict, dates) -> np.ndarray:
     index = [peer["dates"].index(str(d)) for d in dates]
     return np.array([[peer["series"].get(f"{b}|{p}", [0.0] * len(peer["dates"]))[i]
-                      for b, p in state_labels()] for i in index])
+                      for _, b, p in PEER.labels] for i in index])
 
 
 @pytest.mark.peer
@@ -117,12 +151,19 @@ def test_compatible_mode_agrees_with_cs_demand_model(peer_forecast):
 
 @pytest.mark.peer
 def test_default_conventions_differ_from_the_peer_as_documented(peer_forecast):
-    """The corrected defaults stay close on totals; states differ where the peer fixes ages."""
+    """The defaults read the return as DfE's guide does: the peer counts the children on short
+    breaks (LS V4 agreements open at 31 March) as looked after; on the same episodes (short
+    breaks kept) the totals stay close, and states differ where the peer fixes ages."""
     ours = forecast(estimate(read_ssda903(SAMPLES), *REFERENCE), 24)
     peer = at_month_ends(peer_forecast, ours.dates)
-    assert np.abs(ours.total / peer.sum(axis=1) - 1).max() < 0.02
-    labels = state_labels()
-    older = [i for i, (band, _) in enumerate(labels) if band == "16-18+"]
+    with_breaks = read_ssda903(SAMPLES, short_breaks="include")
+    open_agreements = int(((with_breaks.end == OPEN) & (with_breaks.legal_status == "V4")).sum())
+    assert open_agreements == 11
+    assert peer[0].sum() - ours.total[0] == pytest.approx(open_agreements, abs=1.5)
+    kept = forecast(estimate(with_breaks, *REFERENCE), 24)
+    assert np.abs(kept.total / peer.sum(axis=1) - 1).max() < 0.03
+    older = [i for i, (_, band, _) in enumerate(kept.space.labels) if band == "16-18+"]
+    peer_older = [i for i, (_, band, _) in enumerate(PEER.labels) if band == "16-18+"]
     # The peer keeps children in the band they had when their episode began, so it holds fewer
     # in 16-18+ at the start than are that old.
-    assert ours.counts[0, older].sum() > peer[0, older].sum()
+    assert kept.counts[0, older].sum() > peer[0, peer_older].sum()

@@ -192,3 +192,63 @@ def test_an_omitted_argument_takes_its_default(tmp_path, engine):
     values = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert values["A1"].value == pytest.approx(values["A2"].value)
     assert values["A3"].value == 7
+
+
+def test_strict_open_xml_is_refused_in_one_line(tmp_path):
+    """Excel's "Strict Open XML Spreadsheet" uses other namespaces: refused naming it, rather
+    than written back with every formula left without a value."""
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "=1+1"
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(strict, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+            target.writestr(info, data)
+    with pytest.raises(WorkbookError, match="Strict Open XML") as caught:
+        recalculate(strict, tmp_path / "out.xlsx")
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_1904_date_system_is_honoured(tmp_path):
+    """A Mac workbook counts days from 1 January 1904: serial 0 is that day, and DATE, YEAR,
+    WEEKDAY, EDATE and DATEDIF follow it."""
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = 0
+    sheet["B1"] = "=YEAR(A1)"
+    sheet["B2"] = "=DATE(2024,1,1)"
+    sheet["B3"] = "=WEEKDAY(A1)"
+    sheet["B4"] = "=EDATE(A1,13)"
+    sheet["B5"] = '=DATEDIF(A1,DATE(1905,3,1),"M")'
+    sheet["B6"] = "=MONTH(DATE(2024,1,1)+31)"
+    sheet["B7"] = "=WORKDAY(DATE(2024,1,5),1)"
+    sheet["B8"] = "=WEEKNUM(DATE(2024,1,7))"
+    sheet["B9"] = '=TEXT(A1,"yyyy-mm-dd")'
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    mac = tmp_path / "mac.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(mac, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"<workbookPr/>", b'<workbookPr date1904="1"/>')
+                assert b'date1904="1"' in data
+            target.writestr(info, data)
+    values = recalculate(mac, tmp_path / "out.xlsx").values["Sheet"]
+    assert values["B1"] == 1904
+    assert values["B2"] == 43830  # 45292 in the 1900 system, 1,462 days later
+    assert values["B3"] == 6  # 1 January 1904 was a Friday
+    assert values["B4"] == 397  # 1 February 1905
+    assert values["B5"] == 14
+    assert values["B6"] == 2
+    assert values["B7"] == 43837  # Monday 8 January 2024: 45299 in the 1900 system
+    assert values["B8"] == 2
+    assert values["B9"] == "1904-01-01"

@@ -519,6 +519,32 @@ def hostile_shared_ranges(tmp: Path) -> Path:
     return _shared_formula_sheet(tmp, "shared.xlsx", "SUM(A1:A3000)", 3000)
 
 
+def hostile_climbing_part(tmp: Path) -> Path:
+    """A part named ../../evil.xml: copied into an output, it would land outside the folder of
+    whoever unzips it."""
+    base = _simple(tmp / "base.xlsx")
+    contents = surgery.parts(base)
+    contents["../../evil.xml"] = b"<x/>"
+    return surgery.write(tmp / "climbing.xlsx", contents)
+
+
+def hostile_duplicate_part(tmp: Path) -> Path:
+    import warnings
+
+    base = _simple(tmp / "base.xlsx")
+    path = tmp / "twice.xlsx"
+    path.write_bytes(base.read_bytes())
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as archive:
+        warnings.simplefilter("ignore")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet/>")
+    return path
+
+
+def hostile_macros_named_xlsx(tmp: Path) -> Path:
+    """An .xlsm renamed .xlsx: recalculated into an .xlsx, its VBA project must not follow."""
+    return surgery.add_macros(_simple(tmp / "base.xlsx"), tmp / "renamed.xlsx")
+
+
 HOSTILE = {
     "zip bomb": (hostile_zip_bomb, "zip bomb"),
     "size recorded as 3 GB": (hostile_declared_huge, "zip bomb"),
@@ -537,11 +563,13 @@ HOSTILE = {
     "circular reference": (hostile_circular, r"circular reference.*Data!B1"),
     "circular through a range": (hostile_circular_through_range, r"circular reference.*Data!B1"),
     "cell referring to itself": (hostile_self_reference, r"circular reference.*Data!B1"),
-    "external workbook link": (hostile_external_link, r"other workbooks \(.*budget"),
     "workbook named in a formula": (hostile_inline_external, r"other workbooks \(secret.xlsx"),
     "workbook named in INDIRECT": (hostile_indirect_external, r"other workbooks \(secret.xlsx"),
     "range of 17 billion cells": (hostile_huge_range, f"at most {MAX_REFERENCED_CELLS:,} cells"),
     "a range copied down 3,000 rows": (hostile_shared_ranges, "copied to 3,000 cells"),
+    "a part climbing out of the package": (hostile_climbing_part, "is not a part of a package"),
+    "two parts of one name": (hostile_duplicate_part, "two parts named"),
+    "macros in a file named .xlsx": (hostile_macros_named_xlsx, r"holds macros \(xl/vbaProject.bin\)"),
 }
 
 
@@ -581,6 +609,19 @@ def test_hostile_workbook_on_the_command_line(kind, tmp_path):
     assert "Traceback" not in result.stderr
     assert snapshot(source) == before
     assert not (tmp_path / "result.xlsx").exists()
+
+
+def test_linked_workbook_is_read_from_the_values_the_file_keeps(tmp_path):
+    """Excel calculates a link to another workbook from the cache in xl/externalLinks/ (here
+    Data!A1 = 42): so does the compiled evaluator, never opening the other file. The formulas
+    engine reads no such cache and refuses the workbook."""
+    source = hostile_external_link(tmp_path)
+    before = snapshot(source)
+    report = recalculate(source, tmp_path / "out.xlsx")
+    assert report.values["Data"]["C1"] == 84
+    assert snapshot(source) == before
+    with pytest.raises(WorkbookError, match=r"other workbooks \(.*budget"):
+        recalculate(source, tmp_path / "out-formulas.xlsx", engine="formulas")
 
 
 def test_another_workbook_is_never_read(tmp_path):
@@ -718,3 +759,113 @@ def test_rich_fixture_is_a_real_workbook(rich):
     """The rich workbook opens in openpyxl with everything in place (guards the fixture)."""
     book = openpyxl.load_workbook(io.BytesIO(rich.read_bytes()))
     assert book["Model"]["B2"].value.startswith("=UNIT_COST(")
+
+
+# --- text Excel writes with escapes, macros, permissions ---------------------------------------
+
+
+def test_a_control_character_in_a_text_result_is_written_as_excel_writes_it(tmp_path, capsys):
+    """="a"&CHAR(1) recalculates (CHAR sends it to the formulas engine); its value is stored
+    as a_x0001_, which every reader turns back into the character."""
+    from xlfuncs.cli import main
+    from xlfuncs.xlsx.cells import read_cells
+
+    path = _simple(tmp_path / "control.xlsx", {"B1": '="a"&CHAR(1)', "B2": "=LEN(B1)", "B3": '=B1&"b"'})
+    target = tmp_path / "out.xlsx"
+    assert main(["recalc", str(path), "-o", str(target)]) == 0, capsys.readouterr().err
+    sheet = surgery.parts(target)["xl/worksheets/sheet1.xml"].decode()
+    assert '<v>a_x0001_</v>' in sheet and "<v>a_x0001_b</v>" in sheet
+    cells = read_cells(read_package(target)).sheets["Data"]
+    openpyxl.load_workbook(target)  # opens
+    values = openpyxl.load_workbook(target, data_only=True)["Data"]
+    assert values["B2"].value == 2
+    assert cells.formulas  # formulas kept
+    from xlfuncs.xlsx.escape import unescape
+
+    assert unescape(values["B1"].value) == "a\x01"
+
+
+def test_a_literal_escape_sequence_survives(tmp_path):
+    """Text that reads _x0041_ is stored _x005F_x0041_ (else a reader would show "A")."""
+    base = _simple(tmp_path / "base.xlsx", {"B1": '=A3&"!"', "A3": "placeholder"})
+    contents = surgery.parts(base)
+    sheet = contents["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace("<is><t>placeholder</t></is>", "<is><t>_x005F_x0041_ and _x0001_</t></is>")
+    contents["xl/worksheets/sheet1.xml"] = sheet.encode()
+    path = surgery.write(tmp_path / "literal.xlsx", contents)
+    report = recalculate(path, tmp_path / "out.xlsx")
+    assert report.values["Data"]["B1"] == "_x0041_ and \x01!"
+    written = surgery.parts(tmp_path / "out.xlsx")["xl/worksheets/sheet1.xml"].decode()
+    assert "<v>_x005F_x0041_ and _x0001_!</v>" in written
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_what_holds_escapes(tmp_path, libreoffice):
+    path = _simple(tmp_path / "control.xlsx", {"B1": '="a"&CHAR(1)&"_x0041_"', "B2": "=LEN(B1)"})
+    recalculate(path, tmp_path / "out.xlsx")
+    values = openpyxl.load_workbook(libreoffice.recalculate_file(tmp_path / "out.xlsx", tmp_path / "lo"), data_only=True)
+    assert values["Data"]["B2"].value == 9
+
+
+@pytest.fixture
+def macro_workbook(tmp_path) -> Path:
+    return surgery.add_macros(_simple(tmp_path / "base.xlsx"), tmp_path / "model.xlsm")
+
+
+def test_macros_are_never_written_into_an_xlsx(macro_workbook, tmp_path):
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"previous result")
+    with pytest.raises(WorkbookError, match=r"holds macros \(xl/vbaProject.bin\), which an .xlsx file cannot carry; write to out.xlsm"):
+        recalculate(macro_workbook, target)
+    assert target.read_bytes() == b"previous result"
+    result = run_cli("recalc", str(macro_workbook), "-o", str(target))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and "out.xlsm" in result.stderr
+    assert target.read_bytes() == b"previous result"
+
+
+def test_an_xlsm_keeps_its_macros_in_an_xlsm(macro_workbook, tmp_path):
+    recalculate(macro_workbook, tmp_path / "out.xlsm")
+    parts = surgery.parts(tmp_path / "out.xlsm")
+    assert parts["xl/vbaProject.bin"] == surgery.parts(macro_workbook)["xl/vbaProject.bin"]
+    assert b"macroEnabled" in parts["[Content_Types].xml"]
+
+
+def test_a_batch_of_a_macro_template_writes_xlsm(tmp_path):
+    from xlfuncs.batch.runner import run_batch
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Model"
+    sheet["B1"], sheet["B2"] = 5, "=B1*2"
+    workbook.defined_names["Input"] = DefinedName("Input", attr_text="Model!$B$1")
+    workbook.defined_names["Output"] = DefinedName("Output", attr_text="Model!$B$2")
+    workbook.save(tmp_path / "base.xlsx")
+    template = surgery.add_macros(tmp_path / "base.xlsx", tmp_path / "template.xlsm")
+    (tmp_path / "rows.csv").write_text("id,Input\nfirst,3\n")
+    run_batch(template, tmp_path / "rows.csv", tmp_path / "out")
+    assert [p.name for p in (tmp_path / "out").glob("first.*")] == ["first.xlsm"]
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_outputs_follow_the_umask(mask, mode, rich, batch_inputs, tmp_path):
+    """Every file a command writes has the mode the user's umask gives, as any program's."""
+    template, data = batch_inputs
+
+    def run(*args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        result = subprocess.run(
+            [sys.executable, "-m", "xlfuncs", *args], capture_output=True, text=True,
+            timeout=CHILD_SECONDS, preexec_fn=lambda: os.umask(mask), env=env,
+        )  # fmt: skip
+        assert result.returncode in (0, 1), result.stderr
+
+    run("recalc", str(rich), "-o", str(tmp_path / "recalc.xlsx"))
+    run("check", str(rich), "--fix", "-o", str(tmp_path / "clean.xlsx"))
+    run("batch", str(template), str(data), "--out", str(tmp_path / "batch"))
+    run("forecast-903", str(ROOT / "samples" / "ssda903"), "--months", "2", "--out", str(tmp_path / "f.csv"))
+    run("addin", "config", "--config-file", str(tmp_path / "xlwings.conf"))
+    written = [tmp_path / n for n in ("recalc.xlsx", "clean.xlsx", "f.csv", "xlwings.conf")]
+    written += [p for p in (tmp_path / "batch").iterdir() if p.is_file()]
+    assert len(written) >= 8
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: oct(mode) for p in written}

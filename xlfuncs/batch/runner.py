@@ -4,14 +4,16 @@ The template is read and compiled once. Its defined names that point at single c
 cells are its inputs; a CSV column of the same name (case-insensitive) feeds each one. All
 pending rows are evaluated in one vector pass by the compiled evaluator (or row by row by the
 ``formulas`` engine where a template needs it); then each row gets its own workbook, written
-atomically, and a line in the summary. A run that stops part-way resumes where it left off:
-a row is done when its workbook and its summary record both exist.
+atomically, and a line in the summary. A run that stops part-way, or is started again after an
+input or the template changed, computes exactly the rows whose numbers would differ
+(:mod:`xlfuncs.batch.journal`) and says how many and why; the summary it writes is the one a
+fresh run would write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,15 +22,22 @@ from typing import Any
 
 import numpy as np
 
+from xlfuncs.batch import journal
 from xlfuncs.engine.recalc import Workbook, _formula_cells, _plain
 from xlfuncs.excel.errors import is_error
 from xlfuncs.xlsx.package import WorkbookError
 from xlfuncs.xlsx.refs import col_letters, parse_cell
-from xlfuncs.xlsx.writer import PreparedPackage, refuse_overwrite, write_cached_values
+from xlfuncs.xlsx.writer import (
+    PreparedPackage,
+    output_suffix,
+    refuse_overwrite,
+    write_cached_values,
+)
 
 KEY_COLUMNS = ("council", "la_code", "new_la_code", "code", "scenario", "id")
 #: One line of JSON per finished row, appended once its workbook is in place: how a run resumes.
-JOURNAL = ".xlfuncs-batch.jsonl"
+JOURNAL = journal.NAME
+LOCK = ".xlfuncs-batch.lock"
 
 
 @dataclass
@@ -48,6 +57,14 @@ class BatchResult:
     summary: Path | None = None
     errors: dict[str, int] = field(default_factory=dict)  # row key -> error cells
     engine: str = ""
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # why -> keys of the rows computed
+
+    def why(self) -> str:
+        """How many rows were computed for each reason: "2 new, 1 because its inputs changed"."""
+        parts = []
+        for reason, keys in sorted(self.reasons.items(), key=lambda item: -len(item[1])):
+            parts.append(f"{len(keys)} {reason}" if reason == journal.NEW else f"{len(keys)} because {reason}")
+        return ", ".join(parts)
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -112,18 +129,34 @@ def file_stem(key_value: str) -> str:
     return stem or "row"
 
 
-def _read_journal(path: Path) -> dict[str, dict]:
-    """Finished rows of an earlier run; a line cut short by a stop is ignored (redone)."""
-    done: dict[str, dict] = {}
-    if not path.exists():
-        return done
-    for line in path.read_text(encoding="utf-8").splitlines():
+def _inputs_of(batch: BatchPlan, row: dict[str, str]) -> dict[tuple[str, str], Any]:
+    return {batch.inputs[c]: csv_value(row.get(c)) for c in batch.inputs}
+
+
+def _remove_stale_parts(out_dir: Path) -> None:
+    """Temporary files a stopped run left (``.NAME.xxxx.part``): never a finished file."""
+    for leftover in out_dir.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+@contextlib.contextmanager
+def _lock(out_dir: Path):
+    """One batch at a time writes into a folder (where the system can tell)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, no check
+        yield
+        return
+    handle = (out_dir / LOCK).open("a")
+    try:
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        done[record["key"]] = record
-    return done
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise WorkbookError(f"{out_dir}: another xlfuncs batch is writing into this folder") from None
+        yield
+    finally:
+        handle.close()
 
 
 def run_batch(
@@ -135,12 +168,12 @@ def run_batch(
     workbooks: bool = True,
 ) -> BatchResult:
     """Recalculate ``template`` once per row of ``data`` into ``out_dir``."""
-    from xlfuncs.xlsx.csv_safety import write_safe_csv
-
     template, data, out_dir = Path(template), Path(data), Path(out_dir)
     columns, rows = read_rows(data)
     if not rows:
         raise WorkbookError(f"{data}: the CSV file has no rows")
+    # the digest of the bytes about to be read, not of a file that may change meanwhile
+    template_digest = journal.digest_file(template) if template.is_file() else ""
     book = Workbook(template)
     batch = plan(book, columns, key)
     keys = [(row.get(batch.key) or "").strip() for row in rows]
@@ -156,16 +189,38 @@ def run_batch(
     for path in (template, data):
         for candidate in (out_dir / "summary.csv", out_dir / path.name):
             refuse_overwrite(path, candidate)
-    journal = out_dir / JOURNAL
-    done = _read_journal(journal)
+    with _lock(out_dir):
+        return _run(book, batch, rows, keys, template, template_digest, out_dir, progress, workbooks)
+
+
+def _run(
+    book: Workbook,
+    batch: BatchPlan,
+    rows: list[dict[str, str]],
+    keys: list[str],
+    template: Path,
+    template_digest: str,
+    out_dir: Path,
+    progress: Callable[[Iterator, int], Iterator] | None,
+    workbooks: bool,
+) -> BatchResult:
+    from xlfuncs.xlsx.csv_safety import write_safe_csv
+
+    _remove_stale_parts(out_dir)
+    journal_path = out_dir / JOURNAL
+    done = journal.read(journal_path)
     result = BatchResult(engine=book.engine)
     pending = []
+    digests = [journal.digest_inputs(_inputs_of(batch, row)) for row in rows]
+    suffix = output_suffix(book.package)  # a template with macros gives .xlsm workbooks
     for index, value in enumerate(keys):
-        stem = file_stem(value)
-        if value in done and (not workbooks or (out_dir / f"{stem}.xlsx").exists()):
+        target = out_dir / f"{file_stem(value)}{suffix}" if workbooks else None
+        reason = journal.why_again(done.get(value), digests[index], template_digest, target)
+        if reason is None:
             result.skipped += 1
         else:
             pending.append(index)
+            result.reasons.setdefault(reason, []).append(value)
     formula_cells = _formula_cells(book)
     evaluations = _evaluate(book, batch, [rows[i] for i in pending])
     # Sheets whose every cell is the same for all rows are patched and compressed once.
@@ -176,37 +231,46 @@ def run_batch(
     iterator: Iterator = zip(pending, evaluations, strict=True)
     if progress is not None:
         iterator = progress(iterator, len(pending))
-    log = journal.open("a", encoding="utf-8")
-    for index, (values, _messages) in iterator:
-        stem = file_stem(keys[index])
-        if workbooks:
-            refuse_overwrite(template, out_dir / f"{stem}.xlsx")
-            typed: dict[str, dict[str, Any]] = {}
-            for column, (sheet, ref) in batch.inputs.items():
-                typed.setdefault(sheet, {})[ref] = csv_value(rows[index].get(column))
-            if prepared is not None:
-                prepared.write(values, out_dir / f"{stem}.xlsx", typed)
-            else:
-                write_cached_values(book.package, values, out_dir / f"{stem}.xlsx", typed)
-        record: dict[str, Any] = {
-            "key": keys[index],
-            "outputs": {name: values.get(sheet, {}).get(ref) for name, (sheet, ref) in batch.outputs.items()},
-            "errors": _error_cells(values, formula_cells, evaluations),
-        }
-        log.write(json.dumps(record, default=str) + "\n")
-        log.flush()
-        done[keys[index]] = record
-        result.written += 1
-    log.close()
+    log = journal.Appender(journal_path)
+    try:
+        for index, (values, _messages) in iterator:
+            stem = file_stem(keys[index])
+            workbook_digest = None
+            if workbooks:
+                target = out_dir / f"{stem}{suffix}"
+                refuse_overwrite(template, target)
+                typed: dict[str, dict[str, Any]] = {}
+                for column, (sheet, ref) in batch.inputs.items():
+                    typed.setdefault(sheet, {})[ref] = csv_value(rows[index].get(column))
+                if prepared is not None:
+                    prepared.write(values, target, typed)
+                else:
+                    write_cached_values(book.package, values, target, typed)
+                workbook_digest = journal.digest_file(target)
+            entry = journal.record(
+                keys[index],
+                digests[index],
+                template_digest,
+                workbook_digest,
+                {name: values.get(sheet, {}).get(ref) for name, (sheet, ref) in batch.outputs.items()},
+                _error_cells(values, formula_cells, evaluations),
+            )
+            log.add(entry)
+            done[keys[index]] = entry
+            result.written += 1
+    finally:
+        log.close()
     header = [batch.key, *batch.outputs]
     lines = []
     for value in keys:
-        record = done[value]
-        lines.append([record["key"], *(record["outputs"].get(n) for n in batch.outputs)])
-        if record["errors"]:
-            result.errors[value] = len(record["errors"])
+        entry = done[value]
+        lines.append([entry["key"], *(entry["outputs"].get(n) for n in batch.outputs)])
+        if entry["errors"]:
+            result.errors[value] = len(entry["errors"])
     summary = out_dir / "summary.csv"
     write_safe_csv(lines, summary, header)
+    if result.written:
+        journal.compact(journal_path, done.values())
     result.summary = summary
     return result
 

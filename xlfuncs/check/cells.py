@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
+from xlfuncs.xlsx.escape import unescape
 from xlfuncs.xlsx.package import NS_MAIN, Package, iter_cells, parse_xml
 from xlfuncs.xlsx.refs import col_index
 from xlfuncs.xlsx.shared_strings import read_shared_strings
@@ -66,8 +67,13 @@ def number_formats(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
     return out
 
 
-def read_cells(package: Package) -> dict[str, dict[tuple[int, int], Cell]]:
-    """sheet title -> (row, column) -> :class:`Cell`, for every sheet of ``package``."""
+def read_cells(
+    package: Package, used_strings: set[int] | None = None
+) -> dict[str, dict[tuple[int, int], Cell]]:
+    """sheet title -> (row, column) -> :class:`Cell`, for every sheet of ``package``.
+
+    ``used_strings``, when given, collects the positions of the shared strings the cells use.
+    """
     out: dict[str, dict[tuple[int, int], Cell]] = {}
     names = set(package.members)
     with zipfile.ZipFile(package.path) as archive:
@@ -90,6 +96,8 @@ def read_cells(package: Package) -> dict[str, dict[tuple[int, int], Cell]]:
                         else:
                             formula = shared.get(record.shared_index, formula)
                     value = _value(record.type, record.value, record.inline, strings, fmt)
+                    if used_strings is not None and record.type == "s" and (record.value or "").isdigit():
+                        used_strings.add(int(record.value or 0))
                     cells[(row, col)] = Cell(title, record.ref, row, col, value, formula, fmt)
             out[title] = cells
     return out
@@ -105,7 +113,9 @@ def _value(kind: str | None, text: str | None, inline: str | None, strings: list
             return strings[int(text)]
         except (ValueError, IndexError):
             return None
-    if kind in ("str", "e"):
+    if kind == "str":
+        return unescape(text)
+    if kind == "e":
         return text
     if kind == "b":
         return text.strip() in ("1", "true")

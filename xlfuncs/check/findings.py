@@ -14,7 +14,10 @@ KINDS = {
     "data-connection": "not fixed: remove it in Excel (Data > Queries & Connections)",
     "embedded-object": "not fixed: delete the object in Excel",
     "hidden-sheet": "sheet made visible, so whoever opens the file sees what it holds",
-    "personal-data": "cell blanked (columns are kept, so references still hold)",
+    "hidden-cells": "rows and columns made visible",
+    "personal-data": "cell blanked (columns are kept, so references still hold); a formula is kept without its last value",
+    "personal-text": "taken out: a comment's text replaced, a cache emptied, a custom XML item dropped, other text redacted",
+    "author": 'cleared (each author becomes "Author", as Excel\'s "remove personal information" does)',
     "small-count": 'shown as "c", as DfE publishes suppressed figures',
 }
 

@@ -8,7 +8,11 @@ Two ways to spot them:
   under (or beside) such a label is flagged;
 * by the value's shape, wherever it is: a unique pupil number (a letter other than I, O or S,
   eleven digits, then a digit or letter: DfE's format, as the SSDA903 validator checks it) or a
-  full UK postcode filling a cell.
+  full UK postcode filling a cell;
+* by what the text of a cell holds (:func:`find_in_text`): the shapes of personal data inside
+  longer text ("moved to RM17 6SL"), and values known to be personal elsewhere in the workbook
+  (a child ID from an episode table, repeated in a note or in a pivot table's cells); a
+  formula's string literals and its last value are read the same way.
 
 Labels naming a count or a rate of children ("Children in need", "Looked-after children per
 10,000") are not identifiers: only the forms listed are.
@@ -17,9 +21,10 @@ Labels naming a count or a rate of children ("Children in need", "Looked-after c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 
 from xlfuncs.check.cells import Cell
+from xlfuncs.check.identifiers import Identifiers, kinds
 
 #: Label (normalised: lower case, words) -> what the column holds.
 _LABELS: list[tuple[re.Pattern[str], str]] = [
@@ -119,3 +124,24 @@ def find_personal(cells: Mapping[tuple[int, int], Cell]) -> Iterator[tuple[Cell,
         if kind:
             seen.add(key)
             yield cell, f"shaped like a {kind}"
+
+
+def find_in_text(
+    cells: Mapping[tuple[int, int], Cell], identifiers: Identifiers, seen: Container[str] = ()
+) -> Iterator[tuple[Cell, str]]:
+    """(cell, why) for every cell of one sheet (not in ``seen``, by A1) whose text, formula
+    literals or last value hold personal data."""
+    from xlfuncs.check.sweep import literal_matches
+
+    for _key, cell in sorted(cells.items()):
+        if cell.ref in seen:
+            continue
+        found = identifiers.find(cell.value) if isinstance(cell.value, str) else []
+        if found:
+            what = "its last value" if cell.formula else "the cell"
+            yield cell, f"{what} holds {kinds(found)}"
+            continue
+        if cell.formula:
+            found = literal_matches(cell.formula, identifiers)
+            if found:
+                yield cell, f"its formula holds {kinds(found)}"

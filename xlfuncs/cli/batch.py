@@ -23,18 +23,23 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from tqdm import tqdm
 
+    from xlfuncs.batch.journal import INPUTS
     from xlfuncs.batch.runner import run_batch
 
     def progress(iterator, total):
-        return tqdm(iterator, total=total, desc="Councils", unit="row", file=sys.stderr)
+        return tqdm(iterator, total=total, desc="Councils", unit="row", file=sys.stderr, disable=None)
 
     result = run_batch(
         args.template, args.data, args.out, key=args.key, progress=progress, workbooks=not args.summary_only
     )
+    why = f" ({result.why()})" if result.written else ""
     print(
-        f"{args.out}: {result.written} rows recalculated, {result.skipped} already done "
+        f"{args.out}: {result.written} rows recalculated{why}, {result.skipped} already done "
         f"(engine: {result.engine}); summary in {result.summary}"
     )
+    for reason, keys in sorted(result.reasons.items()):
+        if reason == INPUTS and len(keys) <= 20:
+            print(f"  {reason}: {', '.join(keys)}")
     for key, count in sorted(result.errors.items()):
         print(f"  {key}: {count} error cells")
     return 0

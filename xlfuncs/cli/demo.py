@@ -58,6 +58,7 @@ def run(args) -> int:
 
     from xlfuncs.engine import recalculate
     from xlfuncs.templates import build_bytes, templates
+    from xlfuncs.xlsx.atomic import write_bytes
 
     out: Path = args.out
     built = out / "templates"
@@ -65,12 +66,12 @@ def run(args) -> int:
     found = templates()
     failures = 0
     results = []
-    with tqdm(total=len(found), desc="Recalculating templates", unit="workbook", file=sys.stderr) as bar:
+    with tqdm(total=len(found), desc="Recalculating templates", unit="workbook", file=sys.stderr, disable=None) as bar:
         for filename, template in found.items():
             bar.set_postfix_str(filename)
             source = built / filename
             data = build_bytes(template)
-            source.write_bytes(data)
+            write_bytes(source, data)
             report = recalculate(source, out / filename)
             results.append((template, report, _formats(data, report.names)))
             bar.update()

@@ -1,10 +1,12 @@
 """``xlfuncs forecast-903 DIR``: the stock-flow forecast of looked-after children from SSDA903.
 
-Reads ``DIR/<YYYY>/header.csv`` and ``episodes.csv`` (``--sample``: the bundled synthetic
-sample return instead of DIR), estimates the model over a reference
-period, projects it day by day and writes the month-end forecast (date, age_band, placement,
-count, lower, upper) with a band of two standard deviations. ``--compatible cs-demand-model``
-follows Social Finance's demand model's conventions instead of the corrected defaults (see
+Reads ``DIR/<YYYY>/header.csv``, ``episodes.csv`` (and ``uasc.csv`` where there is one) as
+DfE's guide defines the return (``--sample``: the bundled synthetic sample return instead of
+DIR), estimates the model over a reference period, projects it day by day and writes the month-end forecast (date, age_band, placement, count, lower, upper,
+uasc) with a band of two standard deviations: one row per age band and DfE placement
+category, UASC and other children added together, ``uasc`` saying how many of the count are
+UASC. ``--compatible cs-demand-model`` follows Social Finance's demand model's conventions
+instead (its four placement categories, no UASC stream: ``uasc`` is blank; see
 :mod:`xlfuncs.methods.stock_flow.model`).
 """
 
@@ -35,12 +37,18 @@ def add_arguments(parser) -> None:
                         help="fail on the first bad row instead of leaving it out and reporting it")
     parser.add_argument("--sds", type=float, default=2.0,
                         help="half-width of the band in standard deviations (default 2)")
-    parser.add_argument("--map", action="extend", nargs="+", default=[], metavar="CODE=CATEGORY",
-                        help="map a placement code to fostering/residential/supported/other")
+    parser.add_argument("--map", action="extend", nargs="+", default=[], metavar="CODE=GROUP",
+                        help="group a placement code differently: fostering, secure_homes, "
+                             "residential_schools, with_parents, adoption or other "
+                             "(with --compatible: fostering, residential, supported, other)")
+    parser.add_argument("--short-breaks", choices=["exclude", "include"], default=None,
+                        help="leave out (default) or keep episodes of an agreed series of "
+                             "short breaks, LS V3/V4 (with --compatible: kept, as the peer does)")
     parser.add_argument("--scale-rate", nargs=3, action="append", default=[],
                         metavar=("FROM", "TO", "FACTOR"),
-                        help="multiply daily transition rates; states are BAND:PLACEMENT "
-                             "(either may be 'all'), TO may be 'out' (leaving care)")
+                        help="multiply daily transition rates; states are BAND:PLACEMENT or "
+                             "STREAM:BAND:PLACEMENT (stream uasc or non-uasc; any part may be "
+                             "'all'), TO may be 'out' (leaving care)")
     parser.add_argument("--add-rate", nargs=3, action="append", default=[],
                         metavar=("FROM", "TO", "DAILY"), help="add to daily transition rates")
     parser.add_argument("--scale-entrants", nargs=2, action="append", default=[],
@@ -48,12 +56,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--add-entrants", nargs=2, action="append", default=[],
                         metavar=("STATE", "DAILY"), help="add children per day to entrants")
     parser.add_argument("--weekly-cost", action="extend", nargs="+", default=[], metavar="KEY=POUNDS",
-                        help="weekly cost of a placement category (fostering=650) or code (U4=850)")
+                        help="weekly cost of a placement group (fostering=650), a budget line "
+                             "for --drivers-view budget (agency_fostering=900) or a code (U4=850)")
     parser.add_argument("--inflation", type=float, default=0.0,
                         help="annual rise in placement costs, e.g. 0.03 (default 0)")
     parser.add_argument("--costs-out", type=Path, help="write projected monthly costs (CSV)")
     parser.add_argument("--drivers-out", type=Path,
                         help="write key cost drivers per collection year and reference period (CSV)")
+    parser.add_argument("--drivers-view", choices=["dfe", "budget"], default="dfe",
+                        help="group the cost drivers by DfE's placement categories (default) or "
+                             "by budget line (in-house and agency fostering, residential, "
+                             "supported accommodation, secure, other)")
     parser.add_argument("--template", type=Path, metavar="OUT.xlsx",
                         help="write the estimated ranges into a copy of the stock_flow template")
 
@@ -102,12 +115,10 @@ def _float(text: str, option: str) -> float:
     return value
 
 
-def _targets(text: str, option: str) -> list[int]:
-    from xlfuncs.methods.stock_flow.states import N_STATES, parse_state
-
+def _targets(space, text: str, option: str) -> list[int]:
     if text.strip().lower() == "out":
-        return [N_STATES]
-    return parse_state(text, option)
+        return [space.n]
+    return space.parse(text, option)
 
 
 def _source(directory: Path | None, sample: bool) -> Path:
@@ -135,6 +146,16 @@ def _write_csv(path: Path, header: list[str], rows) -> int:
     return len(rows)
 
 
+def _costs_for(costs: dict[str, float], names: tuple[str, ...]) -> dict[str, float]:
+    """The weekly costs that apply to a grouping: its own groups' and the codes' (a cost of
+    another view's group, such as agency_fostering for DfE's categories, does not)."""
+    from xlfuncs.methods.stock_flow.placements import VIEWS, groups
+    from xlfuncs.methods.stock_flow.states import PEER_PLACEMENTS
+
+    others = {g for v in VIEWS for g in groups(v)} | set(PEER_PLACEMENTS)
+    return {k: v for k, v in costs.items() if k.lower() in names or k.lower() not in others}
+
+
 def run(args) -> int:
     from tqdm import tqdm
 
@@ -148,59 +169,56 @@ def run(args) -> int:
     )
     from xlfuncs.methods.stock_flow.forecast import forecast
     from xlfuncs.methods.stock_flow.model import adjust, estimate
-    from xlfuncs.methods.stock_flow.states import parse_state
+    from xlfuncs.methods.stock_flow.placements import groups
+    from xlfuncs.methods.stock_flow.states import space_for
 
     directory = _source(args.directory, args.sample)
     conventions = args.compatible or "xlfuncs"
+    space = space_for(conventions)
     placement_map = _pairs(args.map, "--map")
     costs = {k: _float(v, "--weekly-cost") for k, v in _pairs(args.weekly_cost, "--weekly-cost").items()}
-    by_category, _ = parse_costs(costs)
+    by_category, _ = parse_costs(_costs_for(costs, space.placements), space.placements)
     if args.costs_out and not by_category:
         raise UserError("--costs-out needs --weekly-cost for at least one placement category")
     if not 1 <= args.months <= 1200:
         raise UserError("--months must be between 1 and 1,200")
 
+    scenario = (
+        [("rate", "multiply", space.parse(a, "--scale-rate"), _float(v, "--scale-rate"),
+          _targets(space, b, "--scale-rate")) for a, b, v in args.scale_rate]
+        + [("rate", "add", space.parse(a, "--add-rate"), _float(v, "--add-rate"),
+            _targets(space, b, "--add-rate")) for a, b, v in args.add_rate]
+        + [("entrants", "multiply", space.parse(a, "--scale-entrants"),
+            _float(v, "--scale-entrants"), None) for a, v in args.scale_entrants]
+        + [("entrants", "add", space.parse(a, "--add-entrants"), _float(v, "--add-entrants"), None)
+           for a, v in args.add_entrants]
+    )
     steps = ["read", "estimate", "project", "write"]
     bar = tqdm(total=len(steps), desc="forecast-903", unit="step", file=sys.stderr,
                disable=None, leave=False)
     bar.set_postfix_str("reading SSDA903 files")
-    table = read_ssda903(directory, conventions=conventions, strict=args.strict)
+    table = read_ssda903(directory, conventions=conventions, strict=args.strict,
+                         short_breaks=args.short_breaks)
     bar.update()
-    report = table.report
-    if report.problems:
-        dropped = report.rows_dropped
-        print(f"xlfuncs forecast-903: {report.episode_rows:,} episode rows read, {dropped:,} left "
-              f"out or set aside; problems found:", file=sys.stderr)
-        for line in report.summary():
-            print(f"  {line}", file=sys.stderr)
 
     last_year = table.years[-1]
     reference_start = args.reference_start or dt.date(last_year - 1, 4, 1)
     reference_end = args.reference_end or dt.date(last_year, 3, 31)
     bar.set_postfix_str("estimating")
     model = estimate(table, reference_start, reference_end, placement_map)
-    for source, target, factor in args.scale_rate:
-        model = adjust(model, "rate", "multiply", parse_state(source, "--scale-rate"),
-                       _float(factor, "--scale-rate"), _targets(target, "--scale-rate"))
-    for source, target, amount in args.add_rate:
-        model = adjust(model, "rate", "add", parse_state(source, "--add-rate"),
-                       _float(amount, "--add-rate"), _targets(target, "--add-rate"))
-    for state, factor in args.scale_entrants:
-        model = adjust(model, "entrants", "multiply", parse_state(state, "--scale-entrants"),
-                       _float(factor, "--scale-entrants"))
-    for state, amount in args.add_entrants:
-        model = adjust(model, "entrants", "add", parse_state(state, "--add-entrants"),
-                       _float(amount, "--add-entrants"))
+    for kind, operation, source, value, target in scenario:
+        model = adjust(model, kind, operation, source, value, target)
     bar.update()
     bar.set_postfix_str(f"projecting {args.months} months day by day")
     result = forecast(model, args.months, sds=args.sds)
     bar.update()
     bar.set_postfix_str("writing")
-    rows = ((d.isoformat(), band, placement, _number(c), _number(lo), _number(hi))
-            for d, band, placement, c, lo, hi in result.rows())
-    written = _write_csv(args.out, ["date", "age_band", "placement", "count", "lower", "upper"], rows)
+    rows = ((d.isoformat(), band, placement, _number(c), _number(lo), _number(hi), _number(uasc))
+            for d, band, placement, c, lo, hi, uasc in result.rows())
+    written = _write_csv(args.out, ["date", "age_band", "placement", "count", "lower", "upper",
+                                    "uasc"], rows)
     if args.costs_out:
-        weekly = state_weekly_costs(by_category)
+        weekly = state_weekly_costs(by_category, space)
         cost_rows = ((d.isoformat(), p, _number(children), _number(cost))
                      for d, p, children, cost in projected_costs(result, weekly, args.inflation))
         _write_csv(args.costs_out, ["date", "placement", "average_children", "cost"], cost_rows)
@@ -209,7 +227,10 @@ def run(args) -> int:
         periods.append((model.reference_start, model.reference_end))
         drivers = []
         for lo, hi in periods:
-            d = cost_drivers(table, lo, hi, costs, placement_map)
+            view = args.drivers_view
+            names = space.placements if view == "dfe" else groups(view)
+            d = cost_drivers(table, lo, hi, _costs_for(costs, names),
+                             placement_map if view == "dfe" else None, view)
             for row in d.rows:
                 drivers.append((lo.isoformat(), hi.isoformat(), row["placement"],
                                 _number(row["weeks_of_care"]), row["children"],
@@ -225,14 +246,31 @@ def run(args) -> int:
     bar.update()
     bar.close()
 
+    # What was read, once everything has worked (a failure is one line of its own).
+    report = table.report
+    if report.problems or report.short_break_episodes:
+        dropped = report.rows_dropped
+        print(f"xlfuncs forecast-903: {report.episode_rows:,} episode rows read, {dropped:,} left "
+              f"out or set aside as invalid" + ("; problems found:" if report.problems else ""),
+              file=sys.stderr)
+        for line in report.summary():
+            print(f"  {line}", file=sys.stderr)
+        for line in report.counts():
+            print(f"  {line}", file=sys.stderr)
     band_lo = max(0.0, result.total[-1] - args.sds * result.total_sd[-1])
     band_hi = result.total[-1] + args.sds * result.total_sd[-1]
-    print(f"{args.out}: {written} rows ({len(result.dates)} month ends x 20 states), "
+    pairs = len(space.bands) * len(space.placements)
+    print(f"{args.out}: {written} rows ({len(result.dates)} month ends x {pairs} age bands and "
+          f"placements), "
           f"{'cs-demand-model' if args.compatible else 'xlfuncs'} conventions, reference "
           f"{model.reference_start} to {model.reference_end}")
     print(f"  children in care {model.total_stock():,.0f} on {model.start}"
           f" -> {result.total[-1]:,.1f} on {result.dates[-1]} (total +/-{args.sds:g} sd: "
           f"{band_lo:,.1f} to {band_hi:,.1f})")
+    if "uasc" in space.streams:
+        uasc = [i for i, (stream, _, _) in enumerate(space.labels) if stream == "uasc"]
+        print(f"  of whom UASC {model.stock[uasc].sum():,.0f} -> {result.counts[-1, uasc].sum():,.1f}"
+              f" (UASC entrants {model.entrants[uasc].sum() * 365:,.1f} a year)")
     for path, what in ((args.costs_out, "projected costs"), (args.drivers_out, "cost drivers"),
                        (args.template, "template with the estimated ranges")):
         if path:

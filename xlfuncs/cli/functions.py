@@ -27,11 +27,19 @@ def run(args) -> int:
     from xlfuncs.excel.docs import functions_markdown, functions_text
 
     if args.write_docs:
+        from xlfuncs.cli import UserError
+        from xlfuncs.xlsx.atomic import write_text
+
         docs = args.write_docs / "docs" / "functions.md"
-        docs.parent.mkdir(parents=True, exist_ok=True)
-        docs.write_text(functions_markdown(), encoding="utf-8")
         readme = args.write_docs / "README.md"
-        readme.write_text(generated_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+        if not readme.is_file():
+            raise UserError(f"{readme}: no README.md to bring up to date (--write-docs takes the repository's folder)")
+        try:
+            text = generated_readme(readme.read_text(encoding="utf-8"))
+        except ValueError as exc:  # the markers of the generated lists are missing
+            raise UserError(f"{readme}: {exc}") from None
+        write_text(docs, functions_markdown())
+        write_text(readme, text)
         print(f"{docs}\n{readme}")
         return 0
     print(functions_markdown() if args.markdown else functions_text(), end="")

@@ -1,14 +1,22 @@
-"""Reading the DfE SSDA903 header and episodes files, one folder per collection year.
+"""Reading the DfE SSDA903 return: header, episodes and UASC files, one folder per collection year.
 
 The layout is the one Social Finance's demand model (PyPI ``cs-demand-model``) reads:
 ``DIR/<YYYY>/header.csv`` and ``DIR/<YYYY>/episodes.csv``, where ``YYYY`` is the year in which
 the collection year ends (31 March), dates are ``dd/mm/YYYY`` and each year's episodes file
-holds every episode open at some time in that year, with ``DEC`` blank for those still open at
-its end. Column names and codes are DfE's; files the DfE validation rules accept
-(``csc-validator-be-903``: any column order, codes in any case) are accepted.
+holds every episode open at some time in that year, with ``DEC`` and ``REC`` blank for those
+still open at its end; a year's ``uasc.csv`` (CHILD, SEX, DOB, DUC: the return's UASC table),
+or a ``UASC`` column (0/1) in its header file, says which children are unaccompanied
+asylum-seeking children. Column names and codes are DfE's; files the DfE validation rules
+accept (``csc-validator-be-903``: any column order, codes in any case) are accepted.
+
+With the default conventions the return is read as DfE's guide defines it (see
+:mod:`xlfuncs.data.ssda903_rules`): periods of care start at RNE S and end at a REC other
+than X1; episodes of an agreed series of short breaks (LS V3, V4) are left out and counted;
+every code is checked against the guide of its collection year.
 
 Problems in rows never pass silently: each is recorded in a :class:`ReadReport` with the file,
-line and child, and the row (or the child) is left out; ``strict=True`` raises instead.
+line and child and what was done (the row or the child left out, or the row kept and how it
+was read); ``strict=True`` raises instead.
 """
 
 from __future__ import annotations
@@ -21,15 +29,32 @@ from pathlib import Path
 
 import numpy as np
 
+from xlfuncs.data import ssda903_rules as rules
+from xlfuncs.data.lookup import member
 from xlfuncs.methods.errors import InputError, NoDataError, NotFoundError
-from xlfuncs.methods.stock_flow.episodes import OPEN, EpisodeTable, to_days
+from xlfuncs.methods.stock_flow.episodes import (
+    NEVER,
+    OPEN,
+    EpisodeTable,
+    days_from_civil,
+    days_in_month,
+    to_days,
+)
 
-#: Columns the model needs; others in the files are ignored.
+#: Columns every reading needs; others in the files are ignored.
 HEADER_COLUMNS = ("CHILD", "DOB")
 EPISODE_COLUMNS = ("CHILD", "DECOM", "DEC", "PLACE")
+#: Columns of the return the default conventions read too (every return has them).
+RETURN_COLUMNS = ("RNE", "LS", "REC", "PLACE_PROVIDER")
+#: The UASC table of a year, when given as a file of its own.
+UASC_FILE = "uasc.csv"
+UASC_COLUMNS = ("CHILD", "DUC")
 
 CONVENTIONS = ("xlfuncs", "cs-demand-model")
+SHORT_BREAK_RULES = ("exclude", "include")
 _YEAR = re.compile(r"^\d{4}$")
+#: Actions after which a problem's row (or child) is not in the table.
+LEAVING_OUT = ("row dropped", "child dropped")
 
 
 class SSDA903Error(InputError):
@@ -38,13 +63,17 @@ class SSDA903Error(InputError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in the files and what was done about it."""
+    """One problem found in the files and what was done about it.
+
+    ``action`` is ``"row dropped"``, ``"child dropped"``, ``"corrected"`` or a sentence
+    starting ``"kept"`` or ``"joined"`` that says how the row was read.
+    """
 
     file: str
     line: int | None
     child: str | None
     reason: str
-    action: str  # "row dropped", "child dropped" or "corrected"
+    action: str
 
     def __str__(self) -> str:
         where = self.file + (f" line {self.line}" if self.line else "")
@@ -54,17 +83,40 @@ class Problem:
 
 @dataclass
 class ReadReport:
-    """What was read and every problem met, with the action taken."""
+    """What was read, what was left out by rule, and every problem met, with the action taken."""
 
     header_rows: int = 0
     episode_rows: int = 0
     episodes_used: int = 0
     problems: list[Problem] = field(default_factory=list)
+    short_breaks: str = "exclude"  # the rule applied to LS V3/V4 episodes
+    short_break_children: int = 0  # children with at least one short-break episode
+    short_break_episodes: int = 0  # short-break episodes (left out when the rule is exclude)
+    uasc_children: int = 0
 
     @property
     def rows_dropped(self) -> int:
-        """Episode rows read but not used because of a problem (cross-year repeats excluded)."""
-        return sum(1 for p in self.problems if p.action != "corrected" and p.file.endswith("episodes.csv"))
+        """Episode rows (or children) not used because of a problem (repeats across years and
+        short breaks left out by rule excluded)."""
+        return sum(1 for p in self.problems
+                   if p.action in LEAVING_OUT and p.file.endswith("episodes.csv"))
+
+    def counts(self) -> list[str]:
+        """What was left out, by rule and as invalid, one line each (the CLI's summary)."""
+        lines = []
+        if self.short_break_episodes:
+            verb = "left out" if self.short_breaks == "exclude" else "kept (cs-demand-model counts them)"
+            lines.append(f"short breaks (LS V3/V4, an agreed series of short-term breaks): "
+                         f"{self.short_break_children:,} children, "
+                         f"{self.short_break_episodes:,} episodes {verb}")
+        rows = sum(1 for p in self.problems if p.action == "row dropped")
+        children = sum(1 for p in self.problems if p.action == "child dropped")
+        kept = sum(1 for p in self.problems if p.action not in LEAVING_OUT)
+        if rows or children:
+            lines.append(f"invalid: {rows:,} rows and {children:,} children left out")
+        if kept:
+            lines.append(f"read with a correction or as the guide allows: {kept:,} rows")
+        return lines
 
     def summary(self) -> list[str]:
         """One line per kind of problem: count, reason, action and the first places it occurs."""
@@ -80,46 +132,71 @@ class ReadReport:
         return lines
 
 
+_TABLE_FIRST_YEAR = 1900
+_TABLE_YEARS = np.repeat(np.arange(_TABLE_FIRST_YEAR, _TABLE_FIRST_YEAR + 300), 12).reshape(300, 12)
+_TABLE_MONTHS = np.tile(np.arange(1, 13), 300).reshape(300, 12)
+#: Days since 1970 of the first of each month, and the month's length, 1900 to 2199.
+_MONTH_TABLE = days_from_civil(_TABLE_YEARS, _TABLE_MONTHS, 1)
+_MONTH_LENGTH = days_in_month(_TABLE_YEARS, _TABLE_MONTHS)
+
+
 def parse_dates(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse ``dd/mm/YYYY`` texts (day and month may have one digit) to days since 1970.
 
-    Returns (days, blank, bad): ``days`` holds 0 where the text is blank or bad.
+    ``values`` may be text or bytes (as the reader holds the files' fields). Returns (days,
+    blank, bad): ``days`` holds 0 where the text is blank or bad.
 
     >>> days, blank, bad = parse_dates(["31/03/2023", "", "1/4/2023", "2023-04-01", "31/02/2023"])
     >>> days.tolist(), blank.tolist(), bad.tolist()
     ([19447, 0, 19448, 0, 0], [False, True, False, False, False], [False, False, False, True, True])
     """
-    text = np.array(["" if v is None else str(v).strip()
-                     for v in np.asarray(values, dtype=object).ravel()], dtype=object)
-    n = text.size
+    raw = np.asarray(values)
+    if raw.dtype.kind != "S":
+        objects = np.asarray(values, dtype=object).ravel()
+        text = np.char.strip(np.where(objects == None, "", objects).astype(str))  # noqa: E711
+        raw = np.char.encode(text, "ascii", "replace") if text.size else np.zeros(0, "S1")
+    raw = raw.ravel()
+    n = raw.size
     days = np.zeros(n, dtype=np.int64)
-    blank = text == ""
+    blank = raw == b""
     ok = np.zeros(n, dtype=bool)
-    # Fast path: exactly "dd/mm/YYYY", decoded as character codes.
-    fixed = np.array([len(t) == 10 for t in text], dtype=bool) if n else np.zeros(0, bool)
+    width = raw.dtype.itemsize
+    # Fast path: exactly "dd/mm/YYYY", decoded from the bytes.
+    if n and width >= 10:
+        chars = raw.view(np.uint8).reshape(n, width)
+        fixed = (chars[:, 9] != 0) & ((chars[:, 10] == 0) if width > 10 else True)
+    else:
+        fixed = np.zeros(n, dtype=bool)
     if fixed.any():
-        codes = np.frombuffer("".join(text[fixed]).encode("ascii", "replace"), dtype=np.uint8)
-        codes = codes.reshape(-1, 10).astype(np.int64)
-        digits = codes - 48
-        digit_ok = np.all((digits[:, [0, 1, 3, 4, 6, 7, 8, 9]] >= 0)
-                          & (digits[:, [0, 1, 3, 4, 6, 7, 8, 9]] <= 9), axis=1)
-        slash_ok = (codes[:, 2] == 47) & (codes[:, 5] == 47)
+        every = bool(fixed.all())
+        index = np.arange(n) if every else np.flatnonzero(fixed)
+        block = chars if every else chars[index]
+        digits = block[:, :10].astype(np.int16) - 48  # "/" becomes -1
+        is_digit = ((digits >= 0) & (digits <= 9)).view(np.uint8)
+        digit_ok = is_digit @ np.ones(10, dtype=np.uint8) == 8  # (a row sum, several times faster)
+        slash_ok = (digits[:, 2] == -1) & (digits[:, 5] == -1)
         day = digits[:, 0] * 10 + digits[:, 1]
         month = digits[:, 3] * 10 + digits[:, 4]
-        year = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
+        year = (digits[:, 6].astype(np.int32) * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10
+                + digits[:, 9])
         good = digit_ok & slash_ok & (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1)
-        months = (year - 1970) * 12 + (month - 1)
-        first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-        following = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-        good &= day <= following - first
-        index = np.flatnonzero(fixed)
-        days[index[good]] = first[good] + day[good] - 1
-        ok[index[good]] = True
+        common = (year >= _TABLE_FIRST_YEAR) & (year < _TABLE_FIRST_YEAR + _MONTH_TABLE.shape[0])
+        if good.all() and common.all():
+            # Month starts and lengths looked up, 1900 to 2199: two gathers per date.
+            cell = (year - _TABLE_FIRST_YEAR) * 12 + (month - 1)
+            good = day <= _MONTH_LENGTH.ravel()[cell]
+            days[index] = np.where(good, _MONTH_TABLE.ravel()[cell] + day - 1, 0)
+            ok[index] = good
+        else:
+            good &= day <= days_in_month(year, np.minimum(np.maximum(month, 1), 12))
+            days[index[good]] = days_from_civil(year[good], month[good], day[good])
+            ok[index[good]] = True
     rest = ~fixed & ~blank
     if rest.any():
         import pandas as pd
 
-        parsed = pd.to_datetime(pd.Series(text[rest]), format="%d/%m/%Y", errors="coerce")
+        text = np.char.decode(raw[rest], "ascii", "replace")
+        parsed = pd.to_datetime(pd.Series(text), format="%d/%m/%Y", errors="coerce")
         good = parsed.notna().to_numpy()
         index = np.flatnonzero(rest)
         days[index[good]] = parsed[good].to_numpy().astype("datetime64[D]").astype(np.int64)
@@ -127,13 +204,31 @@ def parse_dates(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return days, blank, ~blank & ~ok
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> dict[str, np.ndarray]:
-    import pandas as pd
-
+def _read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = (),
+              upper: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The ``required`` and present ``optional`` columns of a CSV file as stripped UTF-8
+    bytes (``upper`` ones in upper case): the reader works on bytes, which numpy compares and
+    sorts several times faster than text, and decodes only what it returns."""
     if not path.is_file():
         raise SSDA903Error(str(path), "file not found")
+    data = path.read_bytes()
+    wanted = (*required, *optional)
+    columns = _plain_csv_columns(data, set(wanted), set(upper))
+    if columns is None:
+        columns = _pandas_columns(path, set(wanted), set(upper))
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise SSDA903Error(
+            str(path), f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+    return columns
+
+
+def _pandas_columns(path: Path, wanted: set[str], upper: set[str]) -> dict[str, np.ndarray]:
+    """Any CSV file pandas reads (quoted fields, non-ASCII text, ragged lines)."""
+    import pandas as pd
+
     try:
-        wanted = set(required)
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                             usecols=lambda c: str(c).strip().upper() in wanted)
     except UnicodeDecodeError:
@@ -143,13 +238,106 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> dict[str, np.ndarray]:
     except pd.errors.ParserError as exc:
         raise SSDA903Error(str(path), f"not a readable CSV file ({str(exc).strip()})") from None
     frame.columns = [str(c).strip().upper() for c in frame.columns]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise SSDA903Error(
-            str(path), f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-        )
-    return {c: np.array([v.strip() for v in frame[c].to_numpy(dtype=object)], dtype=object)
-            for c in required}
+    out = {}
+    for c in frame.columns:
+        text = np.char.strip(frame[c].to_numpy(dtype=str))
+        text = np.char.upper(text) if c in upper else text
+        out[c] = np.char.encode(text, "utf-8") if text.size else np.zeros(0, "S1")
+    return out
+
+
+_SPACE, _TAB, _QUOTE, _COMMA, _LF, _CR = 32, 9, 34, 44, 10, 13
+_PADDING = 256  # bytes after the file's end: the longest field the fast reader takes
+
+
+def _plain_csv_columns(data: bytes, wanted: set[str], upper: set[str]) -> dict[str, np.ndarray] | None:
+    """Columns of a plain CSV file, parsed with whole-array operations, or None for pandas.
+
+    A plain file is ASCII (after an optional UTF-8 byte-order mark), has no quoted fields and
+    the same number of fields on every line: what council systems and DfE's tools write. Blank
+    lines are skipped and CRLF line ends accepted, as pandas does.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if buf.size == 0 or (buf >= 128).any() or (buf == _QUOTE).any():
+        return None
+    is_separator = (buf == _COMMA) | (buf == _LF)
+    separators = np.flatnonzero(is_separator)
+    is_newline = buf[separators] == _LF
+    newline, commas = separators[is_newline], separators[~is_newline]
+    starts = np.concatenate(([0], newline + 1))
+    ends = np.concatenate((newline, [buf.size]))
+    ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == _CR))
+    nonblank = ends > starts
+    starts, ends = starts[nonblank], ends[nonblank]
+    if starts.size == 0:
+        return None
+    names = [name.strip().upper() for name in data[starts[0]:ends[0]].decode("ascii").split(",")]
+    if len(names) < 2 or commas.size != starts.size * (len(names) - 1):
+        return None
+    grid = commas.reshape(starts.size, len(names) - 1)
+    # As many commas as the lines need, and each line's first and last inside it: then every
+    # line has exactly as many fields as the header.
+    if not (np.all(grid[:, 0] > starts) and np.all(grid[:, -1] < ends)):
+        return None
+    # Whether any field has a space or tab at either end (next to a separator, or at the
+    # file's ends): only then is there stripping to do.
+    blanks = np.flatnonzero((buf == _SPACE) | (buf == _TAB))
+    padded = bool(blanks.size) and bool(
+        blanks[0] == 0 or blanks[-1] >= buf.size - 2 or is_separator[blanks - 1].any()
+        or is_separator[np.minimum(blanks + 1, buf.size - 1)].any()
+        or (buf[np.minimum(blanks + 1, buf.size - 1)] == _CR).any())
+    buf = np.concatenate([buf, np.zeros(_PADDING, dtype=np.uint8)])
+    out: dict[str, np.ndarray] = {}
+    last = len(names) - 1
+    for j, name in enumerate(names):
+        if name not in wanted or name in out:
+            continue
+        start = (starts if j == 0 else grid[:, j - 1] + 1)[1:]
+        end = (ends if j == last else grid[:, j])[1:]
+        text = _field_text(buf, start, end, name in upper, padded)
+        if text is None:
+            return None
+        out[name] = text
+    return out
+
+
+def _field_text(buf: np.ndarray, start: np.ndarray, end: np.ndarray, upper: bool,
+                padded: bool = True) -> np.ndarray | None:
+    """The bytes of one field on every line, stripped of spaces and tabs (upper case if asked);
+    ``buf`` ends in ``_PADDING`` zero bytes; None for a field longer than that. ``padded``
+    False says no field has a space or tab at either end."""
+    lead = trail = np.zeros(0, dtype=bool)
+    if padded:
+        first_char, last_char = buf[start], buf[np.maximum(end - 1, 0)]
+        lead = (start < end) & ((first_char == _SPACE) | (first_char == _TAB))
+        trail = (start < end) & ((last_char == _SPACE) | (last_char == _TAB))
+    if lead.any() or trail.any():
+        start, end = start.copy(), end.copy()
+        while lead.any() or trail.any():  # spaces are rare: a few passes at most
+            start += lead
+            end -= trail & (start < end)
+            first_char, last_char = buf[start], buf[np.maximum(end - 1, 0)]
+            lead = (start < end) & ((first_char == _SPACE) | (first_char == _TAB))
+            trail = (start < end) & ((last_char == _SPACE) | (last_char == _TAB))
+    length = end - start
+    width = int(length.max()) if start.size else 0
+    if width == 0:
+        return np.full(start.size, b"", dtype="S1")
+    if width > _PADDING:
+        return None
+    # Rows of a sliding window over the file: each field's bytes copied whole, no index grid.
+    windows = np.lib.stride_tricks.as_strided(buf, shape=(buf.size - width + 1, width),
+                                              strides=(1, 1), writeable=False)
+    chars = windows[start]
+    if int(length.min()) < width:
+        chars *= np.arange(width) < length[:, None]  # zero the bytes past each field's end
+    if upper:
+        lower = (chars >= 97) & (chars <= 122)
+        if lower.any():
+            chars -= np.uint8(32) * lower
+    return chars.view(f"S{width}").ravel()
 
 
 def year_folders(directory: Path) -> list[tuple[int, Path]]:
@@ -171,42 +359,69 @@ def year_folders(directory: Path) -> list[tuple[int, Path]]:
     return found
 
 
+def _uasc_file(folder: Path) -> Path | None:
+    for path in folder.iterdir():
+        if path.name.lower() == UASC_FILE and path.is_file():
+            return path
+    return None
+
+
 def read_ssda903(
     directory: str | Path,
     conventions: str = "xlfuncs",
     strict: bool = False,
+    short_breaks: str | None = None,
 ) -> EpisodeTable:
     """Read every collection year under ``directory`` into one clean table of episodes.
 
     Parameters
     ----------
     directory : str or Path
-        Folder holding ``<YYYY>/header.csv`` and ``<YYYY>/episodes.csv`` per collection year.
+        Folder holding ``<YYYY>/header.csv`` and ``<YYYY>/episodes.csv`` per collection year,
+        and optionally ``<YYYY>/uasc.csv`` (the return's UASC table).
     conventions : {"xlfuncs", "cs-demand-model"}
-        How episodes are cleaned. ``"xlfuncs"``: a child with overlapping episodes, an episode
-        that starts before the child's birth or no date of birth is left out whole and reported;
-        the same episode (CHILD and DECOM) in several years is taken from the latest year.
-        ``"cs-demand-model"``: the peer's cleaning (see Notes).
+        How the return is read. ``"xlfuncs"``: as DfE's guide defines it (see Notes); a child
+        with overlapping episodes, an episode that starts before the child's birth or no date
+        of birth is left out whole and reported; the same episode (CHILD and DECOM) in several
+        years is taken from the latest year. ``"cs-demand-model"``: the peer's reading (see
+        Notes), which uses only CHILD, DOB, DECOM, DEC and PLACE.
     strict : bool
-        Raise :class:`SSDA903Error` on the first kind of bad row instead of leaving rows out.
+        Raise :class:`SSDA903Error` on the first problem instead of reporting it.
+    short_breaks : {"exclude", "include"}, optional
+        Episodes with legal status V3 or V4 (an agreed series of short breaks): left out
+        (default with ``"xlfuncs"``, as DfE's counts of children looked after leave them out)
+        or kept (default with ``"cs-demand-model"``, which counts them). Either way the
+        report counts them.
 
     Returns
     -------
     EpisodeTable
-        The episodes, with a :class:`ReadReport` of every problem met.
+        The episodes, with a :class:`ReadReport` of what was left out and every problem met.
 
     Notes
     -----
-    The files are DfE's SSDA903 return (one folder per collection year, as read by
-    ``cs-demand-model`` 0.5.1). Rows are left out, and reported, when DECOM is blank or not a
-    ``dd/mm/YYYY`` date, DEC is not a date, DEC is before DECOM, or DEC equals DECOM (DfE rule
-    355: an episode must last at least a day; the episodes before and after stay joined).
+    Rows are left out, and reported, when DECOM is blank or not a ``dd/mm/YYYY`` date, DEC is
+    not a date, DEC is before DECOM, or DEC equals DECOM (DfE rule 355: an episode must last at
+    least a day; the episodes before and after stay joined).
+
+    The default conventions apply the guide (:mod:`xlfuncs.data.ssda903_rules`): a period of
+    care starts at an episode with RNE S and ends at a REC other than X1 (a discharge and a
+    readmission on the same day are an exit and an entry); a one-day gap after REC X1 is
+    reported and bridged, not read as leaving and returning; LS, RNE, REC, PLACE and
+    PLACE_PROVIDER are checked against the guide's codes for the collection year (a row with
+    a code outside them is kept, reported, and read as the report says); a collection year
+    missing between the first and the last is reported (estimates refuse reference periods
+    that overlap it); an episode open at the end of a year that the next year's return does
+    not hold is reported and its child left out. UASC status comes from the UASC table
+    (``uasc.csv``) or a header column ``UASC``: a child is UASC until DUC (the date UASC
+    status ceased), or throughout when DUC is blank.
 
     ``cs-demand-model`` conventions, kept by ``conventions="cs-demand-model"``: the first
     header row of each child is used; episodes are sorted by child, DECOM and DEC (blank first);
     of episodes with the same child and DECOM the last is kept, then of those with the same
     child and DEC (blank included) the first; an episode still open, or ending after the next
-    one starts, is cut to end when the next starts (reported as "corrected").
+    one starts, is cut to end when the next starts (reported as "corrected"); an episode
+    continues a period of care when the one before it ends the day it starts.
 
     Examples
     --------
@@ -215,220 +430,291 @@ def read_ssda903(
     >>> table = read_ssda903(samples)
     >>> table.years
     (2019, 2020, 2021, 2022, 2023)
-    >>> table.report.rows_dropped
-    0
+    >>> table.report.rows_dropped, table.report.short_break_children > 0
+    (0, True)
     """
     if conventions not in CONVENTIONS:
         raise NotFoundError("conventions", f'"{conventions}" is not one of {", ".join(CONVENTIONS)}')
+    peer = conventions == "cs-demand-model"
+    rule = short_breaks or ("include" if peer else "exclude")
+    if rule not in SHORT_BREAK_RULES:
+        raise NotFoundError("short_breaks", f'"{rule}" is not one of {", ".join(SHORT_BREAK_RULES)}')
     folders = year_folders(Path(directory))
-    report = ReadReport()
+    report = ReadReport(short_breaks=rule)
     problems = report.problems
 
-    def fail_or_record(problem: Problem) -> None:
+    def record(problem: Problem) -> None:
         if strict:
             raise SSDA903Error(f"{problem.file} line {problem.line}" if problem.line else problem.file,
                                f"{problem.reason} (CHILD {problem.child})" if problem.child else problem.reason)
         problems.append(problem)
 
-    # Header rows: child -> (year, dob days) per file.
-    h_child, h_dob, h_year, h_ok = [], [], [], []
-    e_parts = []
+    headers, parts, uasc_parts = [], [], []
     for year, folder in folders:
-        header_path, episodes_path = folder / "header.csv", folder / "episodes.csv"
-        rel_h = f"{folder.name}/header.csv"
-        rel_e = f"{folder.name}/episodes.csv"
-        header = _read_csv(header_path, HEADER_COLUMNS)
-        episodes = _read_csv(episodes_path, EPISODE_COLUMNS)
-        report.header_rows += len(header["CHILD"])
-        report.episode_rows += len(episodes["CHILD"])
+        (header_rows, episode_rows), part, header_part, uasc_part, found = _read_year(year, folder, peer)
+        report.header_rows += header_rows
+        report.episode_rows += episode_rows
+        for problem in found:
+            record(problem)
+        headers.append(header_part)
+        parts.append(part)
+        uasc_parts.extend(uasc_part)
 
-        dob, blank, bad = parse_dates(header["DOB"])
-        child = header["CHILD"].astype(str)
-        no_id = child == ""
-        for i in np.flatnonzero(no_id):
-            fail_or_record(Problem(rel_h, int(i) + 2, None, "CHILD is blank", "row dropped"))
-        for i in np.flatnonzero(~no_id & (blank | bad)):
-            what = "DOB is blank" if blank[i] else f'DOB "{header["DOB"][i]}" is not a dd/mm/YYYY date'
-            fail_or_record(Problem(rel_h, int(i) + 2, child[i], what, "no date of birth from this row"))
-        h_child.append(child[~no_id])
-        h_dob.append(dob[~no_id])
-        h_year.append(np.full((~no_id).sum(), year))
-        h_ok.append(~(blank | bad)[~no_id])
+    rows = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    # Children by an integer key (the same id gives the same key in every file).
+    ids = [rows["child"], *(h[0] for h in headers), *(u[0] for u in uasc_parts)]
+    keys = np.split(_child_keys(np.concatenate(ids)), np.cumsum([a.size for a in ids])[:-1])
+    rows["key"] = keys[0]
+    headers = [(keys[1 + i], *h) for i, h in enumerate(headers)]
+    uasc_parts = [(keys[1 + len(headers) + i], u[1], u[2], u[0]) for i, u in enumerate(uasc_parts)]
+    dob_keys, dob_days = _dates_of_birth(headers, peer, problems)
 
-        start, s_blank, s_bad = parse_dates(episodes["DECOM"])
-        end, e_blank, e_bad = parse_dates(episodes["DEC"])
-        e_child = episodes["CHILD"].astype(str)
-        place = np.char.upper(episodes["PLACE"].astype(str))
-        lines = np.arange(len(e_child)) + 2
-        keep = np.ones(len(e_child), dtype=bool)
-        checks = (
-            (e_child == "", "CHILD is blank"),
-            (s_blank, "DECOM is blank"),
-            (s_bad, "DECOM is not a dd/mm/YYYY date"),
-            (e_bad, "DEC is not a dd/mm/YYYY date"),
-            (~s_blank & ~s_bad & ~e_blank & ~e_bad & (end < start), "DEC is before DECOM (episode ends before it starts)"),
-            (~s_blank & ~s_bad & ~e_blank & ~e_bad & (end == start), "DEC equals DECOM (episode lasts less than a day)"),
-        )
-        for mask, reason in checks:
-            for i in np.flatnonzero(mask & keep):
-                fail_or_record(Problem(rel_e, int(lines[i]), e_child[i] or None, reason, "row dropped"))
-            keep &= ~mask
-        end = np.where(e_blank, OPEN, end)
-        e_parts.append((year, rel_e, e_child[keep], start[keep], end[keep], place[keep], lines[keep]))
-
-    # Dates of birth across years.
-    h_child_all = np.concatenate(h_child)
-    h_dob_all = np.concatenate(h_dob)
-    h_year_all = np.concatenate(h_year)
-    h_ok_all = np.concatenate(h_ok)
-    dob_of: dict[str, int] = {}
-    if conventions == "cs-demand-model":
-        # The peer keeps each child's first header row (files in year order).
-        for c, d, ok in zip(h_child_all, h_dob_all, h_ok_all, strict=True):
-            if c not in dob_of:
-                dob_of[c] = int(d) if ok else -(2**50)
-        dob_of = {c: d for c, d in dob_of.items() if d != -(2**50)}
+    if peer:
+        rows = _known_children(rows, dob_keys, record)
+        child, start, end, cols = rules.peer_clean(rows, problems)
+        new_period = rules.adjacency_periods(cols["key"], start, end)
+        uasc_until = None
     else:
-        seen_year: dict[str, int] = {}
-        for c, d, y, ok in zip(h_child_all, h_dob_all, h_year_all, h_ok_all, strict=True):
-            if not ok:
-                continue
-            if c in dob_of and dob_of[c] != d:
-                problems.append(Problem(f"{y}/header.csv", None, c,
-                                        f"DOB differs from the one given in {seen_year[c]}",
-                                        "corrected" if y > seen_year[c] else "corrected"))
-            dob_of[c] = int(d)
-            seen_year[c] = int(y)
-
-    # All episode rows, oldest year first.
-    years = np.concatenate([np.full(p[2].size, p[0]) for p in e_parts])
-    files = np.concatenate([np.full(p[2].size, p[1], dtype=object) for p in e_parts])
-    e_child = np.concatenate([p[2] for p in e_parts]).astype(str)
-    start = np.concatenate([p[3] for p in e_parts])
-    end = np.concatenate([p[4] for p in e_parts])
-    place = np.concatenate([p[5] for p in e_parts]).astype(str)
-    lines = np.concatenate([p[6] for p in e_parts])
-
-    # Children with no usable date of birth.
-    has_dob = np.array([c in dob_of for c in e_child], dtype=bool)
-    reported: set[str] = set()
-    for i in np.flatnonzero(~has_dob):
-        if e_child[i] not in reported:
-            reported.add(e_child[i])
-            fail_or_record(Problem(files[i], int(lines[i]), e_child[i],
-                                   "no date of birth for this child in any header.csv",
-                                   "child dropped"))
-    keep = has_dob
-    if conventions == "cs-demand-model":
-        table_rows = _peer_clean(e_child[keep], start[keep], end[keep], place[keep],
-                                 years[keep], files[keep], lines[keep], problems)
-    else:
-        table_rows = _clean(e_child[keep], start[keep], end[keep], place[keep],
-                            years[keep], files[keep], lines[keep], dob_of, fail_or_record)
-    c_ids, c_start, c_end, c_place = table_rows
-    if c_ids.size == 0:
+        missing = [y for y in range(folders[0][0], folders[-1][0] + 1) if y not in {f[0] for f in folders}]
+        for y in missing:
+            record(Problem(f"{y}/", None, None,
+                           f"collection year {y} is missing (the return of 1 April {y - 1} to "
+                           f"31 March {y})", "kept: estimates refuse reference periods overlapping it"))
+        rows = rules.merge_years(rows, record)
+        position = np.minimum(np.searchsorted(dob_keys, rows["key"]), max(dob_keys.size - 1, 0))
+        known = dob_keys[position] == rows["key"] if dob_keys.size else np.zeros(rows["key"].size, bool)
+        rows = _known_children(rows, dob_keys, record, known)
+        rules.check_codes(rows, record)
+        dob_rows = dob_days[position[known]] if dob_keys.size else np.zeros(0, np.int64)
+        child, start, end, cols = rules.clean(rows, dob_rows, folders[-1][0], record)
+        new_period, end = rules.periods_of_care(cols["key"], start, end, cols, to_days(
+            dt.date(folders[0][0] - 1, 4, 1)), record, child)
+        uasc_until = rules.uasc_status(uasc_parts, record)
+    count = member(cols["ls"], rules.SHORT_BREAKS)
+    report.short_break_episodes = int(count.sum())
+    report.short_break_children = int(np.unique(cols["key"][count]).size)
+    if rule == "exclude" and count.any():
+        child, start, end, new_period, cols = rules.leave_out(count, child, start, end,
+                                                                new_period, cols)
+    if child.size == 0:
         raise NoDataError("episodes", f"no usable episodes under {directory}")
 
-    child_ids, child_index = np.unique(c_ids, return_inverse=True)
-    dob = np.array([dob_of[c] for c in child_ids], dtype=np.int64)
-    order = np.lexsort((c_start, child_index))
-    all_dates = np.concatenate([start, end[end != OPEN]]) if start.size else np.zeros(1, np.int64)
-    report.episodes_used = int(order.size)
+    # Rows are sorted by child key and start: a child's rows are one run.
+    key = cols["key"]
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    child_keys = key[first]
+    child_index = np.cumsum(np.concatenate(([False], key[1:] != key[:-1])))
+    dob = dob_days[np.searchsorted(dob_keys, child_keys)]
+    until = np.full(child_keys.size, NEVER, dtype=np.int64)
+    if uasc_until is not None and uasc_until[0].size:
+        uasc_keys, days = uasc_until
+        found = member(child_keys, uasc_keys)
+        until[found] = days[np.searchsorted(uasc_keys, child_keys[found])]
+    report.uasc_children = int((until != NEVER).sum())
+    report.episodes_used = int(start.size)
+    closed = end[end != OPEN]
     return EpisodeTable(
-        child_ids=child_ids,
+        child_ids=_text(child[first]),
         dob=dob,
-        child=child_index[order].astype(np.int64),
-        start=c_start[order],
-        end=c_end[order],
-        place=c_place[order],
+        child=child_index.astype(np.int64),
+        start=start,
+        end=end,
+        place=_text(cols["place"]),
+        provider=_text(cols["provider"]),
+        legal_status=_text(cols["ls"]),
+        rne=_text(cols["rne"]),
+        new_period=new_period,
+        uasc_until=until,
         years=tuple(y for y, _ in folders),
-        first_day=int(c_start.min()),
-        last_day=int(all_dates.max()),
+        first_day=int(start.min()),
+        last_day=int(max(start.max(), closed.max() if closed.size else start.max())),
         collection_end=to_days(dt.date(folders[-1][0], 3, 31)),
         conventions=conventions,
         report=report,
     )
 
 
-def _clean(child, start, end, place, years, files, lines, dob_of, record):
-    """Default cleaning: merge years, refuse duplicates within a file, overlaps and pre-birth."""
-    n = child.size
-    # Same episode (CHILD, DECOM) in several files: the latest year's row stands.
-    order = np.lexsort((lines, years, start, child))
-    child, start, end, place, years, files, lines = (
-        a[order] for a in (child, start, end, place, years, files, lines))
-    same_key = np.zeros(n, dtype=bool)
-    if n > 1:
-        same_key[:-1] = (child[:-1] == child[1:]) & (start[:-1] == start[1:])
-    same_file = np.zeros(n, dtype=bool)
-    if n > 1:
-        same_file[:-1] = same_key[:-1] & (years[:-1] == years[1:])
-    for i in np.flatnonzero(same_file):
-        record(Problem(files[i], int(lines[i]), child[i],
-                       f"duplicate episode: the same CHILD and DECOM again at line {lines[i + 1]}",
-                       "row dropped"))
-    keep = ~same_key  # the last row of each (CHILD, DECOM) group stands
-    child, start, end, place, files, lines = (a[keep] for a in (child, start, end, place, files, lines))
-
-    # Children to leave out whole.
-    bad_children: dict[str, tuple[str, str, int]] = {}
-    dob = np.array([dob_of[c] for c in child], dtype=np.int64)
-    for i in np.flatnonzero(start < dob):
-        bad_children.setdefault(child[i], ("episode starts before the child's date of birth",
-                                           files[i], int(lines[i])))
-    if child.size > 1:
-        same = child[:-1] == child[1:]
-        overlap = same & (end[:-1] > start[1:])
-        for i in np.flatnonzero(overlap):
-            what = ("an episode with no DEC is followed by a later episode"
-                    if end[i] == OPEN else f"overlapping episodes (next starts line {lines[i + 1]})")
-            bad_children.setdefault(child[i], (what, files[i], int(lines[i])))
-    for c, (reason, file, line) in bad_children.items():
-        record(Problem(file, line, c, reason, "child dropped"))
-    if bad_children:
-        keep = ~np.isin(child, np.array(list(bad_children), dtype=child.dtype))
-        child, start, end, place = (a[keep] for a in (child, start, end, place))
-    return child, start, end, place
+def _read_year(year: int, folder: Path, peer: bool):
+    """One collection year's files: (row counts, episode rows, header rows, UASC rows,
+    problems found)."""
+    found: list[Problem] = []
+    record = found.append
+    rel_h, rel_e = f"{folder.name}/header.csv", f"{folder.name}/episodes.csv"
+    header = _read_csv(folder / "header.csv", HEADER_COLUMNS, ("UASC",), upper=("UASC",))
+    episode_required = EPISODE_COLUMNS if peer else EPISODE_COLUMNS + RETURN_COLUMNS
+    episodes = _read_csv(folder / "episodes.csv", episode_required,
+                         RETURN_COLUMNS if peer else (), upper=("PLACE", *RETURN_COLUMNS))
+    counts = (len(header["CHILD"]), len(episodes["CHILD"]))
+    header_part = _header_rows(header, year, rel_h, record)
+    part = _episode_rows(episodes, year, rel_e, record)
+    uasc_part = []
+    if not peer:
+        uasc_path = _uasc_file(folder)
+        if uasc_path is not None:
+            uasc = _read_csv(uasc_path, UASC_COLUMNS)
+            uasc_part.append(_uasc_rows(uasc, f"{folder.name}/{uasc_path.name}", record))
+        if "UASC" in header:
+            flagged = np.isin(header["UASC"], [b"1", b"TRUE"]) & (header["CHILD"] != b"")
+            uasc_part.append((header["CHILD"][flagged], np.full(int(flagged.sum()), OPEN), rel_h))
+    return counts, part, header_part, uasc_part, found
 
 
-def _peer_clean(child, start, end, place, years, files, lines, problems):
-    """``cs-demand-model`` 0.5.1's cleaning of the combined episodes (see read_ssda903)."""
-    # Sort by CHILD, DECOM, DEC with blank DEC first; stable, as pandas' multi-key sort.
-    end_key = np.where(end == OPEN, -1, end)
-    order = np.lexsort((end_key, start, child))
-    child, start, end, place, files, lines = (a[order] for a in (child, start, end, place, files, lines))
-    end_key = end_key[order]
-    # drop_duplicates(["CHILD", "DECOM"], keep="last")
-    n = child.size
-    dup = np.zeros(n, dtype=bool)
-    dup[:-1] = (child[:-1] == child[1:]) & (start[:-1] == start[1:])
-    keep = ~dup
-    child, start, end, place, files, lines, end_key = (
-        a[keep] for a in (child, start, end, place, files, lines, end_key))
-    # drop_duplicates(["CHILD", "DEC"], keep="first"), blank DEC equal to blank DEC.
-    seen: set[tuple[str, int]] = set()
-    keep = np.ones(child.size, dtype=bool)
-    for i in range(child.size):
-        key = (child[i], int(end_key[i]))
-        if key in seen:
-            keep[i] = False
-            problems.append(Problem(files[i], int(lines[i]), child[i],
-                                    "another episode of this child has the same DEC",
-                                    "row dropped"))
-        else:
-            seen.add(key)
-    child, start, end, place, files, lines = (a[keep] for a in (child, start, end, place, files, lines))
-    # An episode open, or ending after the next starts, is cut to the next start.
-    if child.size > 1:
-        same = child[:-1] == child[1:]
-        cut = same & ((end[:-1] == OPEN) | (end[:-1] > start[1:]))
-        for i in np.flatnonzero(cut):
-            problems.append(Problem(files[i], int(lines[i]), child[i],
-                                    "episode overlaps the next one", "corrected"))
-        idx = np.flatnonzero(cut)
-        end = end.copy()
-        end[idx] = start[idx + 1]
-    return child, start, end, place
+def _child_keys(ids: np.ndarray) -> np.ndarray:
+    """An integer key for each child id (bytes), equal for equal ids and below 2**42: the number
+    and its length for the all-digit ids (up to 11 digits) council systems give, ranks
+    otherwise."""
+    width = ids.dtype.itemsize
+    if ids.size and width <= 11:
+        chars = ids.view(np.uint8).reshape(ids.size, width)
+        digit = (chars - np.uint8(48)) <= 9  # bytes below "0" wrap round to large numbers
+        if np.all(digit | (chars == 0)) and digit[:, 0].all():
+            lengths = np.char.str_len(ids)
+            if width <= 8:
+                value = _eight_digits(chars, lengths)
+            else:
+                powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+                # Digits read left-aligned (the padding adds zeros), then shifted back.
+                value = ((chars.astype(np.int64) - 48) * digit) @ powers // powers[lengths - 1]
+            return value * 32 + lengths
+    return np.unique(ids, return_inverse=True)[1].astype(np.int64).ravel()
+
+
+def _eight_digits(chars: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The numbers that up to eight ASCII digits (left-aligned, zero-padded) write, eight bytes
+    at a time in one integer (the SWAR digit-parsing method)."""
+    n, width = chars.shape
+    word = np.zeros((n, 8), dtype=np.uint8)
+    word[:, :width] = chars
+    v = word.view(np.uint64).ravel()
+    # Right-align the digits (the first character is the lowest byte), fill with "0"s.
+    shift = (8 - lengths).astype(np.uint64) * np.uint64(8)
+    v = (v << shift) | (np.uint64(0x3030303030303030) & ((np.uint64(1) << shift) - np.uint64(1)))
+    v = v - np.uint64(0x3030303030303030)
+    v = ((v * np.uint64(10)) + (v >> np.uint64(8))) & np.uint64(0x00FF00FF00FF00FF)
+    v = ((v * np.uint64(100)) + (v >> np.uint64(16))) & np.uint64(0x0000FFFF0000FFFF)
+    v = (v * np.uint64(10000)) + (v >> np.uint64(32))
+    return (v & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def _known_children(rows: dict[str, np.ndarray], dob_keys: np.ndarray, record,
+                    known: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Rows of children with a date of birth; the others reported once each and left out."""
+    if known is None:
+        known = member(rows["key"], dob_keys)
+    if known.all():
+        return rows
+    reported: set[int] = set()
+    for i in np.flatnonzero(~known):
+        if int(rows["key"][i]) not in reported:
+            reported.add(int(rows["key"][i]))
+            record(Problem(rules.episodes_file(rows["year"][i]), int(rows["line"][i]),
+                           _text(rows["child"][i]), "no date of birth for this child in any header.csv",
+                           "child dropped"))
+    return {k: v[known] for k, v in rows.items()}
+
+
+def _text(values):
+    """Bytes as text: one value, or an array (ASCII fast, UTF-8 otherwise)."""
+    if isinstance(values, bytes):
+        return values.decode("utf-8", "replace")
+    width = max(values.dtype.itemsize, 1)
+    chars = values.view(np.uint8).reshape(values.size, values.dtype.itemsize)
+    if values.size and chars.max() >= 128:
+        return np.char.decode(values, "utf-8", "replace")
+    # ASCII: each byte widened to a UCS-4 character (numpy's own astype is ~100x slower).
+    widened = np.zeros((values.size, width), dtype=np.uint32)
+    widened[:, :values.dtype.itemsize] = chars
+    return widened.view(f"<U{width}").ravel()
+
+
+def _header_rows(header, year, file, record):
+    """(child, dob, dob usable, year) of a header file's rows; problems recorded."""
+    child = header["CHILD"]
+    dob, blank, bad = parse_dates(header["DOB"])
+    no_id = child == b""
+    for i in np.flatnonzero(no_id):
+        record(Problem(file, int(i) + 2, None, "CHILD is blank", "row dropped"))
+    for i in np.flatnonzero(~no_id & (blank | bad)):
+        what = "DOB is blank" if blank[i] else "DOB is not a dd/mm/YYYY date"
+        record(Problem(file, int(i) + 2, _text(child[i]), what, "no date of birth from this row"))
+    keep = ~no_id
+    return child[keep], dob[keep], ~(blank | bad)[keep], np.full(int(keep.sum()), year)
+
+
+def _episode_rows(episodes, year, file, record) -> dict[str, np.ndarray]:
+    """The usable rows of an episodes file as arrays; unusable rows recorded and left out."""
+    n = len(episodes["CHILD"])
+    start, s_blank, s_bad = parse_dates(episodes["DECOM"])
+    end, e_blank, e_bad = parse_dates(episodes["DEC"])
+    child = episodes["CHILD"]
+    lines = np.arange(n) + 2
+    keep = np.ones(n, dtype=bool)
+    dated = ~s_blank & ~s_bad & ~e_blank & ~e_bad
+    checks = (
+        (child == b"", "CHILD is blank"),
+        (s_blank, "DECOM is blank"),
+        (s_bad, "DECOM is not a dd/mm/YYYY date"),
+        (e_bad, "DEC is not a dd/mm/YYYY date"),
+        (dated & (end < start), "DEC is before DECOM (episode ends before it starts)"),
+        (dated & (end == start), "DEC equals DECOM (episode lasts less than a day)"),
+    )
+    for mask, reason in checks:
+        for i in np.flatnonzero(mask & keep):
+            record(Problem(file, int(lines[i]), _text(child[i]) or None, reason, "row dropped"))
+        keep &= ~mask
+    blank = np.full(n, b"", dtype="S1")
+
+    def codes(name):
+        return episodes[name] if name in episodes else blank
+
+    columns = {
+        "child": child, "start": start, "end": np.where(e_blank, OPEN, end),
+        "place": codes("PLACE"), "provider": codes("PLACE_PROVIDER"), "ls": codes("LS"),
+        "rne": codes("RNE"), "rec": codes("REC"),
+        "year": np.full(n, year, dtype=np.int32), "line": lines,
+    }
+    return columns if keep.all() else {k: v[keep] for k, v in columns.items()}
+
+
+def _uasc_rows(uasc, file, record):
+    """(child, UASC until) of a UASC table: DUC, or OPEN when blank."""
+    child = uasc["CHILD"]
+    duc, blank, bad = parse_dates(uasc["DUC"])
+    keep = child != b""
+    for i in np.flatnonzero(~keep):
+        record(Problem(file, int(i) + 2, None, "CHILD is blank", "row dropped"))
+    for i in np.flatnonzero(keep & bad):
+        record(Problem(file, int(i) + 2, _text(child[i]), "DUC is not a dd/mm/YYYY date",
+                       "kept: UASC with no date status ceased"))
+    until = np.where(blank | bad, OPEN, duc)
+    return child[keep], until[keep], file
+
+
+def _dates_of_birth(headers, peer: bool, problems: list[Problem]) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted child keys, their dates of birth) from every year's header rows
+    ``(key, child, dob, usable, year)``."""
+    key = np.concatenate([h[0] for h in headers])
+    child = np.concatenate([h[1] for h in headers])
+    dob = np.concatenate([h[2] for h in headers])
+    ok = np.concatenate([h[3] for h in headers])
+    year = np.concatenate([h[4] for h in headers])
+    if peer:
+        # The peer keeps each child's first header row (files in year order), usable or not.
+        keys, first = np.unique(key, return_index=True)
+        usable = ok[first]
+        return keys[usable], dob[first][usable]
+    key, child, dob, year = key[ok], child[ok], dob[ok], year[ok]
+    order = np.lexsort((year, key))
+    key, child, dob, year = key[order], child[order], dob[order], year[order]
+    changed = np.zeros(key.size, dtype=bool)
+    changed[1:] = (key[1:] == key[:-1]) & (dob[1:] != dob[:-1])
+    for i in np.flatnonzero(changed):
+        problems.append(Problem(f"{year[i]}/header.csv", None, _text(child[i]),
+                                f"DOB differs from the one given in {year[i - 1]}",
+                                "corrected"))
+    last = np.ones(key.size, dtype=bool)
+    last[:-1] = key[:-1] != key[1:]
+    return key[last], dob[last]
 
 
 def reasons(report: ReadReport) -> Counter:

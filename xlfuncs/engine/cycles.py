@@ -2,9 +2,11 @@
 
 The ``formulas`` engine neither raises nor warns on a circular reference: the cells in the
 cycle, and every cell downstream of them, are silently left out of the solution, so a
-recalculated file would keep stale values. Excel can iterate such a workbook (File > Options >
-Formulas > Enable iterative calculation); xlfuncs does not, so it refuses the workbook and
-names the cells of one cycle.
+recalculated file would keep stale values; a workbook with one is refused, naming the cells of
+one cycle. The compiled evaluator iterates a cycle as Excel does when the workbook switches
+iterative calculation on (``<calcPr iterate="1">``, its count and maximum change), computes one
+that is never followed at run time (an IF not taking the circular branch), and otherwise
+refuses the workbook with the same message, as Excel warns of it.
 
 The search is Tarjan's strongly connected components over the engine's dependency graph,
 iterative so that a long chain of formulas cannot exhaust the stack: time and memory grow
@@ -135,6 +137,7 @@ def cycle_error(path: str | Path, cells: list[str]) -> WorkbookError:
     """The one message for a circular reference, whichever engine found it."""
     shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
     return WorkbookError(
-        f"{path}: circular reference through {shown}; xlfuncs does not iterate circular "
-        "references (Excel's iterative calculation): break the cycle"
+        f"{path}: circular reference through {shown}; xlfuncs iterates a circular reference "
+        "only where the workbook switches on iterative calculation, as Excel does: switch it on "
+        "(File > Options > Formulas) or break the cycle"
     )

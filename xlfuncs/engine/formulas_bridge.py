@@ -193,7 +193,7 @@ class FormulasModel:
         except RecursionError:
             raise WorkbookError(f"{path}: formulas nest too deeply to evaluate") from None
         except Exception as exc:  # openpyxl or the engine refusing a damaged file
-            raise WorkbookError(f"{path}: cannot read the workbook ({exc})") from None
+            raise WorkbookError(f"{path}: cannot read the workbook ({type(exc).__name__})") from None
         finally:
             messages.reset(token)
         refuse_cycles(model, path, package.sheets)

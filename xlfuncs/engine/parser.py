@@ -7,7 +7,13 @@ comparisons; note that ``-2^2`` is 4 in Excel). What the parser does not know ra
 
 Nodes are tuples: ``("num", x)``, ``("str", s)``, ``("bool", b)``, ``("err", code)``,
 ``("ref", sheet, r1, c1, r2, c2, relative)``, ``("name", NAME)``, ``("neg", x)``, ``("pct", x)``,
-``("op", op, left, right)``, ``("call", NAME, args)``, ``("array", rows)``, ``("missing",)``.
+``("op", op, left, right)``, ``("chain", first, ((op, node), ...))`` for a run of operators
+of one precedence level (``1+2+...+1000`` is one node, however long), ``("call", NAME, args)``,
+``("array", rows)``, ``("missing",)``, ``("table", NAME, specifier)`` for a structured
+reference (resolved against the workbook's tables by the evaluator).
+
+Formulas over Excel's own limits (8,192 characters, 64 nested functions, 255 arguments) raise
+:class:`FormulaLimit` naming the limit.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import re
 from functools import lru_cache
 
 from xlfuncs.xlsx.refs import col_index
+from xlfuncs.xlsx.refs import col_letters as _letters
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -36,15 +43,32 @@ class Unsupported(Exception):
     """A formula the compiled evaluator does not handle."""
 
 
+class FormulaLimit(Unsupported):
+    """A formula over one of Excel's limits, which Excel itself would not accept."""
+
+
+#: Excel's limits on one formula (Excel specifications and limits).
+MAX_FORMULA_CHARACTERS = 8_192
+MAX_NESTED_FUNCTIONS = 64
+MAX_ARGUMENTS = 255
+
+
 def _split_sheet(text: str, sheet: str) -> tuple[str, str]:
     if "!" not in text:
         return sheet, text
     where, _, address = text.rpartition("!")
     if where.startswith("'") and where.endswith("'"):
         where = where[1:-1].replace("''", "'")
-    if "[" in where:
+    if "[" in where and not _LINKED.match(where):
         raise Unsupported(f"external reference {text}")
     return where, address
+
+
+#: A structured (table) reference: ``Table1[Cost]``, ``Table1[[#This Row],[Cost]]``, ``[@Cost]``.
+_STRUCTURED = re.compile(r"^([A-Za-z_\\][A-Za-z0-9_.\\]*)?\[(.*)\]$", re.S)
+
+#: A sheet of a linked workbook as Excel stores it: ``[1]Rates`` (link number 1).
+_LINKED = re.compile(r"^\[\d+\][^\[\]]*$")
 
 
 ABSOLUTE = (False, False, False, False)
@@ -57,7 +81,20 @@ def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
     it and flagged in ``relative`` (row1, col1, row2, col2), so formulas copied down a column
     share one syntax tree; without one, every part is absolute.
     """
+    structured = _STRUCTURED.match(text)
+    if structured and "!" not in text.split("[", 1)[0]:
+        return ("table", (structured.group(1) or "").upper(), structured.group(2))
     where, address = _split_sheet(text, sheet)
+    if address.count(":") > 1:
+        # B8:D8:F7:H8 is the smallest range holding every corner named.
+        parts = [_CELL.match(part) for part in address.split(":")]
+        if not all(parts):
+            raise Unsupported(f"reference {text}")
+        span_rows = [int(m.group(2)) for m in parts if m]
+        span_cols = [col_index(m.group(1).upper()) for m in parts if m]
+        address = f"{_letters(min(span_cols))}{min(span_rows)}:{_letters(max(span_cols))}{max(span_rows)}"
+        text = address if where == sheet else f"'{where}'!{address}"
+        row = col = 0  # written absolute: the corners' own $ signs are lost in the span
     first, colon, last = address.partition(":")
     one = _CELL.match(first)
     if one and (not colon or _CELL.match(last)):
@@ -84,6 +121,8 @@ def parse_reference(text: str, sheet: str, row: int = 0, col: int = 0) -> tuple:
     if rows:
         r1, r2 = int(rows.group(1)), int(rows.group(2))
         return ("ref", where, min(r1, r2), 1, max(r1, r2), MAX_COL, ABSOLUTE)
+    if where != sheet and _LINKED.match(where) and where.endswith("]"):
+        return ("name", f"{where}{address.upper()}")  # a name defined in a linked workbook
     if "!" in text or not re.match(r"^[A-Za-z_\\][A-Za-z0-9_.\\]*$", address):
         raise Unsupported(f"reference {text}")
     return ("name", address.upper())
@@ -97,17 +136,58 @@ def _function_name(token: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1)
+def openpyxl_tokenizer():
+    """openpyxl's formula tokenizer module (MIT), loaded from its file without importing the
+    rest of openpyxl, which takes a tenth of a second a cold start does not need; the module
+    already imported when openpyxl is."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    loaded = sys.modules.get("openpyxl.formula.tokenizer")
+    if loaded is not None:
+        return loaded
+    package = importlib.util.find_spec("openpyxl")
+    if package is None or package.origin is None:
+        raise Unsupported("openpyxl is not installed")
+    spec = importlib.util.spec_from_file_location(
+        "xlfuncs_openpyxl_tokenizer", Path(package.origin).parent / "formula" / "tokenizer.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class _Parser:
     def __init__(self, formula: str, sheet: str, row: int = 0, col: int = 0):
-        from openpyxl.formula import Tokenizer
-        from openpyxl.formula.tokenizer import TokenizerError
+        tokenizer = openpyxl_tokenizer()
+        Tokenizer, TokenizerError = tokenizer.Tokenizer, tokenizer.TokenizerError  # noqa: N806
 
+        text = formula[1:] if formula.startswith("=") else formula
+        if len(text) > MAX_FORMULA_CHARACTERS:
+            raise FormulaLimit(
+                f"the formula has {len(text):,} characters, over Excel's limit of {MAX_FORMULA_CHARACTERS:,}"
+            )
         try:
-            tokens = Tokenizer("=" + formula if not formula.startswith("=") else formula).items
+            tokens = Tokenizer("=" + text).items
         except TokenizerError as exc:
             raise Unsupported(str(exc)) from None
-        self.tokens = [t for t in tokens if t.type != "WHITE-SPACE"]
+        self.tokens = []
+        #: For each token, whether white space came before it: between two references, a
+        #: space is Excel's intersection operator.
+        self.spaced: list[bool] = []
+        space = False
+        for t in tokens:
+            if t.type == "WHITE-SPACE":
+                space = True
+                continue
+            self.tokens.append(t)
+            self.spaced.append(space)
+            space = False
         self.pos = 0
+        self.depth = 0  # functions open around the token being read
         self.sheet = sheet
         self.row = row
         self.col = col
@@ -130,19 +210,25 @@ class _Parser:
 
     def expression(self, min_level: int):
         left = self.unary()
+        chain: list[tuple[str, tuple]] = []  # operators of one level in a row: one node, no nesting
+        chain_level = None
         while True:
             token = self.peek()
             if token is None or token.type != "OPERATOR-INFIX" or token.value not in _BINARY:
-                if token is not None and token.type == "OPERATOR-INFIX":
+                if token is not None and token.type == "OPERATOR-INFIX" and token.value != ",":
                     raise Unsupported(f"operator {token.value}")
-                return left
+                break
             level = _BINARY[token.value]
             if level < min_level:
-                return left
+                break
+            if chain and level != chain_level:
+                left, chain = _joined(left, chain), []
             self.take()
             # ^ is left-associative in Excel (2^3^2 is 64), like the others.
             right = self.expression(level + 1)
-            left = ("op", token.value, left, right)
+            chain.append((token.value, right))
+            chain_level = level
+        return _joined(left, chain)
 
     def unary(self):
         token = self.peek()
@@ -150,11 +236,26 @@ class _Parser:
             self.take()
             operand = self.unary()
             return ("neg", operand) if token.value == "-" else operand
-        node = self.primary()
+        node = self.reference_operators(self.primary())
         while self.peek() is not None and self.peek().type == "OPERATOR-POSTFIX":
             self.take()
             node = ("pct", node)
         return node
+
+    def reference_operators(self, node):
+        """``A1:INDEX(...)`` (a span) and ``B2:E5 C3:D4`` (an intersection), which bind
+        tighter than any other operator."""
+        while True:
+            token = self.peek()
+            if token is None:
+                return node
+            if token.type == "OPERATOR-INFIX" and token.value == ":":
+                self.take()
+                node = ("span", node, self.primary())
+            elif self.spaced[self.pos] and _starts_operand(token) and _is_reference(node):
+                node = ("isect", node, self.primary())
+            else:
+                return node
 
     def primary(self):
         token = self.take()
@@ -173,17 +274,38 @@ class _Parser:
             raise Unsupported(f"operand {token.value}")
         if kind == "PAREN" and sub == "OPEN":
             node = self.expression(0)
+            items = [node]
+            while self.peek() is not None and self.peek().type == "OPERATOR-INFIX" and self.peek().value == ",":
+                self.take()
+                items.append(self.expression(0))  # (A1:B2,D4): a union of references
             close = self.take()
             if close.type != "PAREN":
                 raise Unsupported("unbalanced parentheses")
-            return node
+            return node if len(items) == 1 else ("union", tuple(items))
         if kind == "FUNC" and sub == "OPEN":
+            prefix, colon, function = token.value.rpartition(":")
+            if colon and prefix:
+                # The tokenizer reads A1:INDEX( as one function name: a reference spanned to a call.
+                start = parse_reference(prefix, self.sheet, self.row, self.col)
+                return ("span", start, self.call(_function_name(function)))
             return self.call(_function_name(token.value))
         if kind == "ARRAY" and sub == "OPEN":
             return self.array()
         raise Unsupported(f"token {token.value!r}")
 
     def call(self, name: str):
+        self.depth += 1
+        if self.depth > MAX_NESTED_FUNCTIONS:
+            raise FormulaLimit(f"functions nest more than {MAX_NESTED_FUNCTIONS} deep, Excel's limit")
+        try:
+            node = self._call(name)
+        finally:
+            self.depth -= 1
+        if len(node[2]) > MAX_ARGUMENTS:
+            raise FormulaLimit(f"{name} has {len(node[2])} arguments, over Excel's limit of {MAX_ARGUMENTS}")
+        return node
+
+    def _call(self, name: str):
         args: list[tuple] = []
         token = self.peek()
         if token is not None and token.type == "FUNC" and token.subtype == "CLOSE":
@@ -224,6 +346,25 @@ class _Parser:
         if len({len(r) for r in rows}) != 1:
             raise Unsupported("ragged array constant")
         return ("array", tuple(tuple(r) for r in rows))
+
+
+def _starts_operand(token) -> bool:
+    return (token.type == "OPERAND" and token.subtype == "RANGE") or (
+        token.type in ("FUNC", "PAREN") and token.subtype == "OPEN"
+    )
+
+
+def _is_reference(node: tuple) -> bool:
+    return node[0] in ("ref", "name", "call", "span", "isect", "union", "table")
+
+
+def _joined(first: tuple, chain: list[tuple[str, tuple]]) -> tuple:
+    """``first op1 x1 op2 x2 ...`` (one precedence level, left to right) as one node."""
+    if not chain:
+        return first
+    if len(chain) == 1:
+        return ("op", chain[0][0], first, chain[0][1])
+    return ("chain", first, tuple(chain))
 
 
 @lru_cache(maxsize=65_536)

@@ -4,11 +4,13 @@ Two engines sit behind :class:`Workbook`:
 
 * the compiled evaluator (:mod:`xlfuncs.engine.evaluator`): reads the package XML directly,
   compiles each formula once and evaluates in dependency order; many input sets can be
-  evaluated in one pass. It knows the common standard functions and every xlfuncs function;
-* the ``formulas`` package, which knows far more of Excel's library, used whenever a
-  workbook holds a formula the compiled evaluator does not know.
+  evaluated in one pass. It knows every xlfuncs function and the standard functions of
+  :mod:`xlfuncs.engine.library`; the rest of Excel's library it computes call by call through
+  IronCalc (:mod:`xlfuncs.engine.borrowed`). A formula it cannot evaluate shows an error in its
+  cell, with the reason in the report, and the rest of the workbook recalculates;
+* the ``formulas`` package, kept as ``engine="formulas"`` for comparison.
 
-``engine="auto"`` (the default) takes the compiled evaluator where it can.
+``engine="auto"`` (the default) and ``"compiled"`` both take the compiled evaluator.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from xlfuncs.engine.formulas_bridge import FormulasModel
 from xlfuncs.excel.errors import is_error
 from xlfuncs.xlsx.package import Package, WorkbookError, open_package
 from xlfuncs.xlsx.refs import col_letters, parse_cell
@@ -49,6 +50,7 @@ class RecalcReport:
     seconds: float = 0.0
     engine: str = ""
     fallback_reason: str = ""
+    unknown_functions: list[str] = field(default_factory=list)
     values: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
@@ -69,11 +71,16 @@ class Workbook:
             raise ValueError(f"engine must be one of {ENGINES}")
         self.path = Path(path)
         self.package: Package = open_package(self.path)
-        if self.package.workbook_links:
-            targets = ", ".join(link.target or link.part for link in self.package.workbook_links)
+        _refuse_strict(self.path)
+        # Excel calculates links to other workbooks from the values the file keeps of them
+        # (xl/externalLinks/): so does the compiled evaluator. A workbook named only inside a
+        # formula has no such values, and the formulas engine reads none.
+        unkept = [link for link in self.package.workbook_links if engine == "formulas" or link.index == 0]
+        if unkept:
+            targets = ", ".join(link.target or link.part for link in unkept)
             raise WorkbookError(
-                f"{self.path}: formulas refer to other workbooks ({targets}); "
-                "xlfuncs recalculates one self-contained workbook"
+                f"{self.path}: formulas refer to other workbooks ({targets}) whose values the file "
+                "does not keep; xlfuncs recalculates one self-contained workbook"
             )
         self.compiled = None
         self._cells = None
@@ -82,15 +89,16 @@ class Workbook:
         if engine in ("auto", "compiled"):
             from xlfuncs.engine.evaluator import CompiledWorkbook
             from xlfuncs.engine.parser import Unsupported
+            from xlfuncs.engine.stack import deep
 
             try:
-                self.compiled = CompiledWorkbook(self.package)
+                self.compiled = deep(CompiledWorkbook, self.package)
             except Unsupported as exc:
                 if engine == "compiled":
                     raise WorkbookError(f"{self.path}: the compiled engine cannot read it: {exc}") from None
                 self.fallback_reason = str(exc)
             except (ValueError, KeyError, IndexError) as exc:
-                raise WorkbookError(f"{self.path}: cannot read the workbook ({exc})") from None
+                raise WorkbookError(f"{self.path}: cannot read the workbook ({type(exc).__name__})") from None
         if self.compiled is None:
             if self.cells.local_names:
                 # The formulas package reads workbook-level names only: a sheet-level name would
@@ -102,6 +110,9 @@ class Workbook:
                     f"formulas engine this workbook needs{why} cannot read; define it for the "
                     "whole workbook instead"
                 )
+            # Imported only when chosen: formulas and schedula are slow to import.
+            from xlfuncs.engine.formulas_bridge import FormulasModel
+
             self._formulas = FormulasModel(self.path, self.package)
         self.engine = "compiled" if self.compiled is not None else "formulas"
 
@@ -154,6 +165,24 @@ class Workbook:
         return dict(values), messages
 
 
+#: The main namespace of Strict Open XML, which Excel writes for "Strict Open XML Spreadsheet".
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _refuse_strict(path: Path) -> None:
+    """Refuse a Strict Open XML workbook in one line: its parts use other namespaces, so no
+    sheet of it would be read and its formulas would be left without values."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        head = archive.open("xl/workbook.xml").read(4096)
+    if STRICT_MAIN.encode() in head:
+        raise WorkbookError(
+            f"{path}: a Strict Open XML workbook, which xlfuncs does not read; save it from Excel "
+            "as an Excel Workbook (.xlsx) instead"
+        )
+
+
 def recalculate(source: str | Path, target: str | Path, engine: str = "auto") -> RecalcReport:
     """Recalculate ``source`` and write it to ``target`` with every formula and its value.
 
@@ -169,6 +198,8 @@ def recalculate(source: str | Path, target: str | Path, engine: str = "auto") ->
         source, target, formula_cells=written, values=values, engine=book.engine, fallback_reason=book.fallback_reason
     )
     report.names = book.defined_cells()
+    if book.compiled is not None:
+        report.unknown_functions = sorted(book.compiled.unknown_functions)
     formula_cells = _formula_cells(book)
     followers = _array_followers(book)
     for sheet, cells in values.items():

@@ -27,11 +27,38 @@ class NeedsScalar(Exception):
 class Rng:
     """The values of a rectangular range."""
 
-    __slots__ = ("cells", "has_vectors")
+    __slots__ = ("cells", "has_vectors", "nominal", "origin", "lookups")
 
-    def __init__(self, cells: np.ndarray, has_vectors: bool = False):
+    def __init__(
+        self,
+        cells: np.ndarray,
+        has_vectors: bool = False,
+        nominal: tuple[int, int] | None = None,
+        origin: tuple[str, int, int] | None = None,
+    ):
         self.cells = cells
         self.has_vectors = has_vectors
+        #: The shape the reference names when ``cells`` holds only its used part (a whole
+        #: row or column clipped to the cells its sheet has): the rest is blank.
+        self.nominal = nominal
+        #: (sheet, first row, first column) when the values come from a reference; None for
+        #: an array constant or a computed array.
+        self.origin = origin
+        #: Exact-match indexes built by MATCH and the lookups, kept while the range is (a
+        #: range is assembled once per evaluation and shared by every formula reading it).
+        self.lookups: dict | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Rows and columns the range names (its nominal shape)."""
+        return self.nominal or self.cells.shape
+
+    def at(self, i: int, j: int):
+        """The value at row ``i``, column ``j`` (from 0) of the range as named."""
+        rows, cols = self.cells.shape
+        if i < rows and j < cols:
+            return self.cells[i, j]
+        return None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -139,9 +166,17 @@ def excel_round(x: float, digits: int) -> float:
     """ROUND: half away from zero, after trimming to 15 significant digits as Excel shows."""
     if not math.isfinite(x):
         return x
+    if digits > 308:  # more digits than a double holds: nothing to round
+        return x
+    if digits < -308:  # rounding to a power of ten beyond any double gives 0
+        return 0.0
     factor = 10.0 ** digits
-    y = float(f"{abs(x) * factor:.15g}")
-    return math.copysign(math.floor(y + 0.5) / factor, x)
+    scaled = abs(x) * factor
+    if not math.isfinite(scaled) or scaled >= 2.0**53:  # already a whole number at this scale
+        return x
+    y = float(f"{scaled:.15g}")
+    rounded = math.floor(y + 0.5) / factor
+    return math.copysign(rounded, x) if math.isfinite(rounded) else x
 
 
 def finite_or_num(x: float) -> float | XlErr:

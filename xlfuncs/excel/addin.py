@@ -118,7 +118,7 @@ def write_config(path: Path | None = None, interpreter: str | None = None) -> Pa
     """
     path = path or config_path()
     if path.exists() and not os.access(path, os.W_OK):
-        raise AddinError(f"{path}: the config is read-only; make it writable, or add the line "
+        raise AddinError(f"{path}: cannot write: the config is read-only; make it writable, or add the line "
                          f'"{UDF_MODULES_KEY}","{UDF_MODULE}" yourself')
     existing = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     try:

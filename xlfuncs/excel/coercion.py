@@ -195,6 +195,12 @@ def to_matrix(value: Any, name: str, blanks: str = "strict") -> np.ndarray:
     array([[1., 2.],
            [3., 0.]])
     """
+    if isinstance(value, np.ndarray) and value.dtype == float and value.ndim in (1, 2):
+        # Already numbers (the engine's many-input-set path): nothing to skip or convert.
+        _check_size(value.size, name)
+        if not np.all(np.isfinite(value)):
+            raise NotANumberError(name, "expected finite numbers, the range holds NaN or infinity")
+        return value.reshape(1, -1).copy() if value.ndim == 1 else value.copy()
     cells = _as_object_array(value, name)
     out = np.empty(cells.shape, dtype=float)
     for index, item in np.ndenumerate(cells):

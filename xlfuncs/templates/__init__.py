@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from xlfuncs.resources import workbooks_dir
+from xlfuncs.xlsx.atomic import write_bytes
 
 #: The committed templates as shipped: ``workbooks/`` in a checkout, ``xlfuncs/workbooks`` in
 #: an installed wheel (read them; never write there).
@@ -94,7 +95,7 @@ def write_all(directory: Path, without_addin: bool = False) -> list[Path]:
     for template in templates().values():
         path = directory / template.filename
         if not without_addin:
-            write_bytes(path, build_bytes(template))
+            write_bytes(path, build_bytes(template))  # whole or not at all
         else:
             from xlfuncs.portable import make_portable
 

@@ -1,9 +1,10 @@
 """Template ``stock_flow.xlsx``: the SSDA903 stock-flow model held as ranges, with its projection.
 
-The workbook holds aggregated numbers only (no child-level data): children in each of the 20
-states (age band x placement), the daily transition probabilities between states, the daily
-probability of leaving care and the daily entrants, as estimated by ``xlfuncs forecast-903``
-from SSDA903 episodes. A Scenario sheet scales entrants, exits and moves per state; the
+The workbook holds aggregated numbers only (no child-level data): children in each state
+(stream x age band x placement: 60 states, UASC and other children, DfE's placement
+categories; 20 for a model estimated with cs-demand-model's conventions), the daily transition
+probabilities between states, the daily probability of leaving care and the daily entrants,
+as estimated by ``xlfuncs forecast-903`` from SSDA903 episodes. A Scenario sheet scales entrants, exits and moves per state; the
 Projection sheet projects the adjusted model month by month with ``LAC_STOCKFLOW_PROJECT``,
 the total with its band of two standard deviations and the cost of care.
 
@@ -39,11 +40,13 @@ from xlfuncs.templates._layout import (
 SAMPLES = samples_dir() / "ssda903"
 SAMPLE_REFERENCE = (dt.date(2022, 4, 1), dt.date(2023, 3, 31))
 #: Illustrative weekly costs (REFERENCE: foster care about £600-650 a week, a council
-#: children's home about £3,000, 2016-17 prices); supported and other are placeholders.
-DEFAULT_COSTS = {"fostering": 650.0, "residential": 3000.0, "supported": 1000.0, "other": 800.0}
+#: children's home about £3,000, 2016-17 prices); the other groups' are placeholders.
+DEFAULT_COSTS = {"fostering": 650.0, "secure_homes": 3000.0, "residential_schools": 3000.0,
+                 "with_parents": 300.0, "adoption": 300.0, "other": 800.0,
+                 # cs-demand-model's categories, for a model estimated with its conventions
+                 "residential": 3000.0, "supported": 1000.0}
 DEFAULT_INFLATION = 0.03
 FIRST = 8  # first state row on Model and Scenario
-N = 20
 
 
 def _round(values) -> list[float]:
@@ -86,23 +89,29 @@ def _band_chart(sheet, top: int, bottom: int, total: str, lower: str, upper: str
 def build(model=None, costs: dict[str, float] | None = None, inflation: float | None = None,
           months: int = 24) -> Workbook:
     """The workbook, holding ``model`` (default: the synthetic samples' model)."""
-    from xlfuncs.methods.stock_flow.states import PLACEMENTS, state_labels
+    from xlfuncs.methods.stock_flow.states import DEFAULT
 
     if model is None:
         model = sample_model()
+    space = model.space if model is not None else DEFAULT
+    n = space.n
+    placements = space.placements
     costs = {**DEFAULT_COSTS, **(costs or {})}
     inflation = DEFAULT_INFLATION if inflation is None else float(inflation)
-    labels = state_labels()
-    last = FIRST + N - 1
+    labels = space.labels
+    names = [f"{s} {b} {p}" if len(space.streams) > 1 else f"{b} {p}" for s, b, p in labels]
+    last = FIRST + n - 1
     workbook = new_workbook(
         "Stock-flow forecast of children looked after",
         "The SSDA903 stock-flow model (the method of Social Finance's open demand model): "
-        "children in each age band x placement state, daily transition probabilities, exits "
-        "and entrants, projected day by day. Yellow cells are inputs written by "
-        "`xlfuncs forecast-903 DIR --template OUT.xlsx`; the values shipped come from the "
-        "SYNTHETIC samples in samples/ssda903, not from any council.",
+        "children in each stream (UASC or not) x age band x placement state, daily transition "
+        "probabilities, exits and entrants, projected day by day. Yellow cells are inputs "
+        "written by `xlfuncs forecast-903 DIR --template OUT.xlsx`; the values shipped come "
+        "from the SYNTHETIC samples in samples/ssda903, not from any council.",
         [
             "Stock-flow method: cs-demand-model (Social Finance), as in seed 003 (Thurrock DPH report 2017)",
+            "Placements: DfE's published categories of children looked after; UASC a stream of "
+            "their own (the SSDA903 UASC table)",
             "Projection P(t+1) = M P(t) + e; band: +-2 sd from multinomial daily flows and Poisson entrants",
             "Weekly costs: illustrative (REFERENCE: foster care ~£600-650, council children's home ~£3,000 a week)",
         ],
@@ -118,44 +127,48 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
             ("Conventions", model.conventions if model else "xlfuncs"))
     for offset, (label, value) in enumerate(rows, start=2):
         sheet.cell(row=offset, column=1, value=label)
-        cell = sheet.cell(row=offset, column=3, value=value)
+        cell = sheet.cell(row=offset, column=4, value=value)
         cell.fill = INPUT_FILL
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
-    define(workbook, "StartDate", sheet, "C2")
-    header_row(sheet, FIRST - 1, ["Age band", "Placement", "Stock", "Entrants per day",
-                                  "Exits per day"] + [f"to {b} {p}" for b, p in labels])
-    stock = _round(model.stock) if model else [0.0] * N
-    entrants = _round(model.entrants) if model else [0.0] * N
-    exits = _round(model.exits) if model else [0.0] * N
-    rates = np.asarray(model.rates if model else np.zeros((N, N)), dtype=float).copy()
+    define(workbook, "StartDate", sheet, "D2")
+    header_row(sheet, FIRST - 1, ["Stream", "Age band", "Placement", "Stock (input)",
+                                  "Entrants per day", "Exits per day"]
+               + [f"to {name}" for name in names])
+    stock = _round(model.stock) if model else [0.0] * n
+    entrants = _round(model.entrants) if model else [0.0] * n
+    exits = _round(model.exits) if model else [0.0] * n
+    rates = np.asarray(model.rates if model else np.zeros((n, n)), dtype=float).copy()
     np.fill_diagonal(rates, 0.0)  # moves within a state change no count
-    for i, (band, placement) in enumerate(labels):
+    for i, (stream, band, placement) in enumerate(labels):
         row = FIRST + i
-        sheet.cell(row=row, column=1, value=band)
-        sheet.cell(row=row, column=2, value=placement)
-        for col, value in ((3, stock[i]), (4, entrants[i]), (5, exits[i])):
+        sheet.cell(row=row, column=1, value=stream)
+        sheet.cell(row=row, column=2, value=band)
+        sheet.cell(row=row, column=3, value=placement)
+        for col, value in ((4, stock[i]), (5, entrants[i]), (6, exits[i])):
             cell = sheet.cell(row=row, column=col, value=value)
             cell.fill = INPUT_FILL
         for j, value in enumerate(_round(rates[i])):
-            cell = sheet.cell(row=row, column=6 + j, value=value)
+            cell = sheet.cell(row=row, column=7 + j, value=value)
             cell.fill = INPUT_FILL
             cell.number_format = "0.000000"
-    last_col = get_column_letter(5 + N)
-    define(workbook, "Stock", sheet, f"C{FIRST}:C{last}")
-    define(workbook, "Entrants", sheet, f"D{FIRST}:D{last}")
-    define(workbook, "Exits", sheet, f"E{FIRST}:E{last}")
-    define(workbook, "Transitions", sheet, f"F{FIRST}:{last_col}{last}")
+    last_col = get_column_letter(6 + n)
+    define(workbook, "Stock", sheet, f"D{FIRST}:D{last}")
+    define(workbook, "Entrants", sheet, f"E{FIRST}:E{last}")
+    define(workbook, "Exits", sheet, f"F{FIRST}:F{last}")
+    define(workbook, "Transitions", sheet, f"G{FIRST}:{last_col}{last}")
     sheet.cell(row=last + 1, column=1, value="All states")
-    sheet[f"C{last + 1}"] = f"=SUM(C{FIRST}:C{last})"
-    sheet[f"D{last + 1}"] = f"=SUM(D{FIRST}:D{last})*365"
-    sheet[f"E{last + 1}"] = "(entrants per year)"
-    define(workbook, "StockTotal", sheet, f"C{last + 1}")
+    sheet[f"D{last + 1}"] = f"=SUM(D{FIRST}:D{last})"
+    sheet[f"E{last + 1}"] = f"=SUM(E{FIRST}:E{last})*365"
+    sheet[f"F{last + 1}"] = "(entrants per year)"
+    define(workbook, "StockTotal", sheet, f"D{last + 1}")
     note(sheet, f"A{last + 3}", "Transitions: daily probability that a child in the row's state "
-         "is in the column's state the next day; ageing between bands is a transition too.")
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 12
-    sheet.freeze_panes = f"C{FIRST}"
+         "is in the column's state the next day; ageing between bands, and a UASC child's status "
+         "ending, are transitions too.")
+    sheet.column_dimensions["A"].width = 10
+    sheet.column_dimensions["B"].width = 9
+    sheet.column_dimensions["C"].width = 20
+    sheet.freeze_panes = f"D{FIRST}"
 
     # --- Scenario: per-state factors ---------------------------------------------------------
     scen = workbook.create_sheet("Scenario")
@@ -163,53 +176,60 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
     scen["A1"].font = Font(bold=True, size=13)
     note(scen, "A3", "Entrants x and + per day change new entrants; Exits x scales leaving care; "
          "Moves x scales every move out of the state (including ageing into the next band).")
-    header_row(scen, FIRST - 1, ["Age band", "Placement", "Entrants x", "Entrants + per day",
-                                 "Exits x", "Moves x", "Adjusted entrants", "Adjusted exits"]
-               + [f"to {b} {p}" for b, p in labels])
-    for i, (band, placement) in enumerate(labels):
+    header_row(scen, FIRST - 1, ["Stream", "Age band", "Placement", "Entrants x",
+                                 "Entrants + per day", "Exits x", "Moves x", "Adjusted entrants",
+                                 "Adjusted exits"] + [f"to {name}" for name in names])
+    for i, (stream, band, placement) in enumerate(labels):
         row = FIRST + i
-        scen.cell(row=row, column=1, value=band)
-        scen.cell(row=row, column=2, value=placement)
-        for col, value in ((3, 1), (4, 0), (5, 1), (6, 1)):
+        scen.cell(row=row, column=1, value=stream)
+        scen.cell(row=row, column=2, value=band)
+        scen.cell(row=row, column=3, value=placement)
+        for col, value in ((4, 1), (5, 0), (6, 1), (7, 1)):
             scen.cell(row=row, column=col, value=value).fill = INPUT_FILL
-        scen.cell(row=row, column=7, value=f"=Model!D{row}*C{row}+D{row}").fill = DERIVED_FILL
-        scen.cell(row=row, column=8, value=f"=Model!E{row}*E{row}").fill = DERIVED_FILL
-        for j in range(N):
-            letter = get_column_letter(6 + j)
-            cell = scen.cell(row=row, column=9 + j, value=f"=Model!{letter}{row}*$F{row}")
+        scen.cell(row=row, column=8, value=f"=Model!E{row}*D{row}+E{row}").fill = DERIVED_FILL
+        scen.cell(row=row, column=9, value=f"=Model!F{row}*F{row}").fill = DERIVED_FILL
+        for j in range(n):
+            letter = get_column_letter(7 + j)
+            cell = scen.cell(row=row, column=10 + j, value=f"=Model!{letter}{row}*$G{row}")
             cell.fill = DERIVED_FILL
             cell.number_format = "0.000000"
-    define(workbook, "AdjEntrants", scen, f"G{FIRST}:G{last}")
-    define(workbook, "AdjExits", scen, f"H{FIRST}:H{last}")
-    define(workbook, "AdjTransitions", scen, f"I{FIRST}:{get_column_letter(8 + N)}{last}")
-    scen.freeze_panes = f"C{FIRST}"
+    define(workbook, "AdjEntrants", scen, f"H{FIRST}:H{last}")
+    define(workbook, "AdjExits", scen, f"I{FIRST}:I{last}")
+    define(workbook, "AdjTransitions", scen, f"J{FIRST}:{get_column_letter(9 + n)}{last}")
+    scen.freeze_panes = f"D{FIRST}"
 
     # --- Costs -----------------------------------------------------------------------------------
     cost = workbook.create_sheet("Costs")
     cost["A1"] = "Weekly cost of a placement, today's prices (illustrative: replace)"
     cost["A1"].font = Font(bold=True, size=13)
     header_row(cost, 3, ["Placement", "Weekly cost (£)"])
-    for k, placement in enumerate(PLACEMENTS):
+    for k, placement in enumerate(placements):
         cost.cell(row=4 + k, column=1, value=placement)
         cell = cost.cell(row=4 + k, column=2, value=float(costs.get(placement, 0.0)))
         cell.fill = INPUT_FILL
         cell.number_format = MONEY
-    cost["A9"] = "Inflation a year"
-    cost["B9"] = inflation
-    cost["B9"].fill = INPUT_FILL
-    cost["B9"].number_format = "0.0%"
-    define(workbook, "Inflation", cost, "B9")
-    header_row(cost, 11, ["Age band", "Placement", "Weekly cost (£)"])
-    for i, (band, placement) in enumerate(labels):
-        row = 12 + i
-        cost.cell(row=row, column=1, value=band)
-        cost.cell(row=row, column=2, value=placement)
-        cell = cost.cell(row=row, column=3, value=f"=INDEX($B$4:$B$7,MATCH(B{row},$A$4:$A$7,0))")
+    end_groups = 3 + len(placements)
+    inflation_row = end_groups + 2
+    cost[f"A{inflation_row}"] = "Inflation a year"
+    cost[f"B{inflation_row}"] = inflation
+    cost[f"B{inflation_row}"].fill = INPUT_FILL
+    cost[f"B{inflation_row}"].number_format = "0.0%"
+    define(workbook, "Inflation", cost, f"B{inflation_row}")
+    top_costs = inflation_row + 3
+    header_row(cost, top_costs - 1, ["Stream", "Age band", "Placement", "Weekly cost (£)"])
+    for i, (stream, band, placement) in enumerate(labels):
+        row = top_costs + i
+        cost.cell(row=row, column=1, value=stream)
+        cost.cell(row=row, column=2, value=band)
+        cost.cell(row=row, column=3, value=placement)
+        cell = cost.cell(row=row, column=4,
+                         value=f"=INDEX($B$4:$B${end_groups},MATCH(C{row},$A$4:$A${end_groups},0))")
         cell.fill = DERIVED_FILL
         cell.number_format = MONEY
-    define(workbook, "WeeklyCost", cost, f"C12:C{12 + N - 1}")
-    cost.column_dimensions["A"].width = 18
+    define(workbook, "WeeklyCost", cost, f"D{top_costs}:D{top_costs + n - 1}")
+    cost.column_dimensions["A"].width = 20
     cost.column_dimensions["B"].width = 16
+    cost.column_dimensions["C"].width = 20
 
     # --- Projection ------------------------------------------------------------------------------
     proj = workbook.create_sheet("Projection")
@@ -217,7 +237,7 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
     proj["A1"].font = Font(bold=True, size=13)
     top = 5
     bottom = top + months - 1
-    header_row(proj, top - 1, ["Month", "Month end", "Days"] + [f"{b} {p}" for b, p in labels]
+    header_row(proj, top - 1, ["Month", "Month end", "Days"] + names
                + ["Total", "Lower (-2 sd)", "Upper (+2 sd)", "Cost in month (£)"])
     from xlfuncs.methods.stock_flow.projection import month_ends
 
@@ -231,10 +251,10 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
         proj.cell(row=row, column=3, value=f"=B{row}-StartDate")
     define(workbook, "HorizonDays", proj, f"C{top}:C{bottom}")
     model_args = "Stock,AdjTransitions,AdjExits,AdjEntrants,HorizonDays"
-    first_state, last_state = get_column_letter(4), get_column_letter(3 + N)
+    first_state, last_state = get_column_letter(4), get_column_letter(3 + n)
     proj[f"{first_state}{top}"] = ArrayFormula(
         f"{first_state}{top}:{last_state}{bottom}", f"=LAC_STOCKFLOW_PROJECT({model_args})")
-    total_col, low_col, high_col, cost_col = (get_column_letter(4 + N + k) for k in range(4))
+    total_col, low_col, high_col, cost_col = (get_column_letter(4 + n + k) for k in range(4))
     proj[f"{total_col}{top}"] = ArrayFormula(
         f"{total_col}{top}:{total_col}{bottom}", f"=LAC_STOCKFLOW_TOTAL({model_args},0)")
     proj[f"{low_col}{top}"] = ArrayFormula(
@@ -245,10 +265,10 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
         f"{cost_col}{top}:{cost_col}{bottom}",
         f"=LAC_STOCKFLOW_COST({model_args},WeeklyCost,Inflation)")
     for row in range(top, bottom + 1):
-        for col in range(4, 8 + N):
+        for col in range(4, 8 + n):
             cell = proj.cell(row=row, column=col)
             cell.fill = OUTPUT_FILL
-            cell.number_format = MONEY if col == 7 + N else "0.0"
+            cell.number_format = MONEY if col == 7 + n else "0.0"
     summary = bottom + 2
     year_one = min(12, months)
     proj.cell(row=summary, column=1, value="Children in care at the start")
@@ -296,12 +316,13 @@ def fill_template(path: str | Path, model, costs: dict[str, float] | None = None
     >>> out = Path(tempfile.mkdtemp()) / "mine.xlsx"
     >>> _ = fill_template(out, sample_model(), {"fostering": 700}, 0.02, months=12)
     >>> book = openpyxl.load_workbook(out)
-    >>> book["Model"]["C8"].value, book["Costs"]["B4"].value, book["Costs"]["B9"].value
-    (12, 700, 0.02)
+    >>> book["Model"]["D8"].value, book["Costs"]["B4"].value, book["Costs"]["B11"].value
+    (15, 700, 0.02)
     """
+    from xlfuncs.xlsx.atomic import write_bytes
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_bytes(build(model, costs, inflation, months)))
+    write_bytes(path, to_bytes(build(model, costs, inflation, months)))  # whole or not at all
     return path
 
 

@@ -30,6 +30,14 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _blocking_file(target: Path) -> Path | None:
+    """A file standing where a folder of ``target``'s path should be."""
+    for parent in target.parents:
+        if parent.exists():
+            return None if parent.is_dir() else parent
+    return None
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str], *, durable: bool = True) -> Iterator[Path]:
     """A temporary path beside ``target``; renamed over ``target`` when the block succeeds.
@@ -40,6 +48,9 @@ def atomic_path(target: str | os.PathLike[str], *, durable: bool = True) -> Iter
     target = Path(target)
     if target.is_dir():
         raise OutputError(f"{target}: is a folder, not a file name")
+    blocking = _blocking_file(target)
+    if blocking is not None:
+        raise OutputError(f"{target}: cannot write here: {blocking} is a file, not a folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)

@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from xlfuncs.excel.errors import error_value
+from xlfuncs.xlsx.escape import unescape
 from xlfuncs.xlsx.package import NS_MAIN, Package, parse_xml
 from xlfuncs.xlsx.refs import parse_cell
 from xlfuncs.xlsx.shared_strings import item_text, read_shared_strings
@@ -39,6 +40,8 @@ class BookCells:
     sheets: dict[str, SheetCells]
     names: dict[str, str]  # workbook-level defined name -> its formula text (no '=')
     local_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, NAME) -> text
+    date1904: bool = False  # <workbookPr date1904="1"/>: serial 0 is 1 January 1904
+    calculation: dict[str, str] = field(default_factory=dict)  # the attributes of <calcPr>
 
 
 def _value(cell: etree._Element, kind: str | None, strings: list[str]) -> Any:
@@ -54,21 +57,23 @@ def _value(cell: etree._Element, kind: str | None, strings: list[str]) -> Any:
     if kind == "b":
         return text == "1"
     if kind == "str":
-        return text
+        return unescape(text)
     if kind == "e":
         return error_value(text)
     return float(text)
 
 
 def read_cells(package: Package) -> BookCells:
-    from openpyxl.formula.translate import Translator
-
     sheets: dict[str, SheetCells] = {}
     with zipfile.ZipFile(package.path) as archive:
         strings = read_shared_strings(archive)
         workbook = parse_xml(archive.read("xl/workbook.xml"), "xl/workbook.xml")
         names = {}
         local_names = {}
+        properties = workbook.find(f"{{{NS_MAIN}}}workbookPr")
+        date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+        calc = workbook.find(f"{{{NS_MAIN}}}calcPr")
+        calculation = dict(calc.attrib) if calc is not None else {}
         titles = list(package.sheets)
         for defined in workbook.iter(f"{{{NS_MAIN}}}definedName"):
             if not defined.text:
@@ -100,6 +105,10 @@ def read_cells(package: Package) -> BookCells:
                         if text:
                             shared[index] = (ref, text)
                         elif index in shared:
+                            from openpyxl.formula.translate import (
+                                Translator,  # only for shared formulas
+                            )
+
                             origin, source = shared[index]
                             text = Translator("=" + source, origin).translate_formula(ref)[1:]
                     if text:
@@ -119,4 +128,4 @@ def read_cells(package: Package) -> BookCells:
                     for c in range(c1, c2 + 1):
                         sheet.values.pop((r, c), None)
             sheets[title] = sheet
-    return BookCells(sheets, names, local_names)
+    return BookCells(sheets, names, local_names, date1904, calculation)

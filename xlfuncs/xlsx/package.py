@@ -169,7 +169,8 @@ def _scan_for_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _is_xml_part(name: str) -> bool:
+def is_xml_part(name: str) -> bool:
+    """Whether a part is XML (not an image, OLE object or printer settings)."""
     return not name.endswith("/") and not name.lower().endswith(_BINARY_SUFFIXES)
 
 
@@ -405,13 +406,14 @@ def _read(archive: zipfile.ZipFile, package: Package) -> None:
             "refusing a possible zip bomb"
         )
     names = [info.filename for info in infos]
+    _check_names(path, names)
     package.members = names
     if "xl/workbook.xml" not in names:
         raise WorkbookError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
     package.macro_parts = [n for n in names if MACRO_PARTS.search(n)]
     package.has_macros = bool(package.macro_parts)
     for info in infos:
-        if _is_xml_part(info.filename) and _scan_for_doctype(archive, info):
+        if is_xml_part(info.filename) and _scan_for_doctype(archive, info):
             raise WorkbookError(
                 f"{path}: part {info.filename} declares a DOCTYPE or entities; refusing it"
             )
@@ -434,6 +436,23 @@ def _read(archive: zipfile.ZipFile, package: Package) -> None:
     for defined in workbook.iter(f"{{{NS_MAIN}}}definedName"):
         package.defined_names.append((defined.get("name") or "", defined.text or ""))
     _scan_formulas(archive, package)
+
+
+_BAD_NAME = re.compile(r"(^/|^[A-Za-z]:|\\|(^|/)\.\.(/|$)|[\x00-\x1f])")
+
+
+def _check_names(path: Path, names: list[str]) -> None:
+    """Refuse part names that climb out of the package or name one part twice: copied into an
+    output, they would travel on to whoever unzips it."""
+    seen: set[str] = set()
+    for name in names:
+        if _BAD_NAME.search(name):
+            shown = name.encode("unicode_escape").decode("ascii")[:80]
+            raise WorkbookError(f"{path}: part name {shown!r} is not a part of a package; refusing it")
+        folded = name.lower()
+        if folded in seen:
+            raise WorkbookError(f"{path}: two parts named {name[:80]!r}; refusing an ambiguous package")
+        seen.add(folded)
 
 
 def _copies(ref: str | None) -> tuple[int, int]:

@@ -9,10 +9,11 @@ that are therefore not part of the value.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from lxml import etree
 
+from xlfuncs.xlsx.escape import unescape
 from xlfuncs.xlsx.xml import NS_MAIN, WorkbookError
 
 PART = "xl/sharedStrings.xml"
@@ -22,8 +23,64 @@ _RPH = f"{{{NS_MAIN}}}rPh"
 
 
 def item_text(item: etree._Element) -> str:
-    """The shown text of one string item (``<si>`` or ``<is>``): runs joined, phonetics left out."""
-    return "".join(t.text or "" for t in item.iter(_T) if t.getparent().tag != _RPH)
+    """The shown text of one string item (``<si>`` or ``<is>``): runs joined, phonetics left
+    out, Excel's escapes (``_x0001_``) read back (:mod:`xlfuncs.xlsx.escape`)."""
+    return "".join(unescape(t.text or "") for t in item.iter(_T) if t.getparent().tag != _RPH)
+
+
+def phonetic_text(item: etree._Element) -> str:
+    """The text of a string item's phonetic guides, which Excel keeps but does not show in
+    the cell (text can hide there)."""
+    return "".join(unescape(t.text or "") for rph in item.iter(_RPH) for t in rph.iter(_T))
+
+
+def iter_shared_items(
+    archive: zipfile.ZipFile, names: Iterable[str] | None = None
+) -> Iterator[tuple[int, str, str]]:
+    """(position, shown text, phonetic text) of every item of the shared-strings table,
+    streamed."""
+    members = set(names) if names is not None else set(archive.namelist())
+    if PART not in members:
+        return
+    with archive.open(PART) as stream:
+        try:
+            for position, (_event, item) in enumerate(
+                etree.iterparse(stream, events=("end",), tag=_SI, resolve_entities=False, no_network=True)
+            ):
+                yield position, item_text(item), phonetic_text(item)
+                item.clear()
+        except etree.XMLSyntaxError as exc:
+            raise WorkbookError(f"{PART} is not well-formed XML: {exc}") from None
+
+
+def rebuild_shared_strings(
+    root: etree._Element,
+    keep: Sequence[int],
+    strip_phonetics: Iterable[int] = (),
+    references: int | None = None,
+) -> etree._Element:
+    """A shared-strings table holding only the items at ``keep``, in that order (the new
+    position of ``keep[i]`` is ``i``); the phonetic guides of the items at
+    ``strip_phonetics`` are dropped. Items not kept leave nothing behind. ``references`` is
+    how many cells use the table (its ``count``)."""
+    items = [child for child in root if child.tag == _SI]
+    strip = set(strip_phonetics)
+    new = etree.Element(root.tag, nsmap=root.nsmap)
+    for key, value in root.attrib.items():
+        if key not in ("count", "uniqueCount"):
+            new.set(key, value)
+    for position in keep:
+        item = items[position]
+        if position in strip:
+            for phonetic in list(item.iter(_RPH)):
+                phonetic.getparent().remove(phonetic)
+        new.append(item)
+    new.set("count", str(len(keep) if references is None else references))
+    new.set("uniqueCount", str(len(keep)))
+    for child in root:
+        if child.tag != _SI:
+            new.append(child)  # extLst
+    return new
 
 
 def read_shared_strings(archive: zipfile.ZipFile, names: Iterable[str] | None = None) -> list[str]:

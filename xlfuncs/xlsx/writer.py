@@ -6,6 +6,12 @@ a ``<v>`` holding its value (with ``t="str"``, ``"b"`` or ``"e"`` as Excel saves
 cells of an array formula's range are filled. Everything else (styles, charts, names, data
 validation) is copied byte for byte. The output appears atomically: it is written to a
 temporary file beside the target and renamed only when complete.
+
+A workbook with macros is never written to an ``.xlsx`` (:func:`refuse_macros`): Excel
+refuses to open an ``.xlsx`` holding a VBA project, and a file named so must not carry code.
+
+Text values are written as Excel writes them (:mod:`xlfuncs.xlsx.escape`): a control
+character such as ``CHAR(1)`` as ``_x0001_``, a literal ``_x0041_`` as ``_x005F_x0041_``.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from lxml import etree
 from xlfuncs.excel.errors import ErrorValue
 from xlfuncs.xlsx import zipwrite
 from xlfuncs.xlsx.atomic import atomic_path
+from xlfuncs.xlsx.escape import escape
 from xlfuncs.xlsx.package import NS_MAIN, Package, WorkbookError, parse_xml
 from xlfuncs.xlsx.refs import cells_of  # noqa: F401  (callers read it from here too)
 from xlfuncs.xlsx.refs import parse_cell as split_cell
@@ -61,7 +68,7 @@ def encode_value(value: Any) -> tuple[str | None, str]:
     if type(value) is ErrorValue:
         return "e", value.code
     if isinstance(value, str):
-        return "str", value
+        return "str", escape(value)
     if isinstance(value, int | float):
         number = float(value)
         if not math.isfinite(number):
@@ -69,7 +76,7 @@ def encode_value(value: Any) -> tuple[str | None, str]:
         if number.is_integer() and abs(number) < 1e15:
             return None, str(int(number))
         return None, repr(number)
-    return "str", str(value)
+    return "str", escape(str(value))
 
 
 def _set_constant(cell: etree._Element, value: Any) -> None:
@@ -79,7 +86,10 @@ def _set_constant(cell: etree._Element, value: Any) -> None:
     if isinstance(value, str):
         cell.set("t", "inlineStr")
         inline = etree.SubElement(cell, _IS)
-        etree.SubElement(inline, f"{{{NS_MAIN}}}t").text = value
+        text = etree.SubElement(inline, f"{{{NS_MAIN}}}t")
+        text.text = escape(value)
+        if value != value.strip():
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         return
     if value is None:
         cell.attrib.pop("t", None)
@@ -92,8 +102,13 @@ def _set_constant(cell: etree._Element, value: Any) -> None:
     etree.SubElement(cell, _V).text = text
 
 
-def _cell_element(sheet_data, rows: dict, ref: str) -> etree._Element:
-    """The ``<c>`` of ``ref``, created in order (with its ``<row>``) if the sheet lacks it."""
+def _cell_element(sheet_data, rows: dict, ref: str, known: dict | None = None) -> etree._Element:
+    """The ``<c>`` of ``ref``, created in order (with its ``<row>``) if the sheet lacks it.
+
+    ``known`` (ref -> ``<c>``, kept up to date here) saves searching a row for each cell: an
+    array formula across a whole row fills 16,384 of them."""
+    if known is not None and ref in known:
+        return known[ref]
     row_number, col = split_cell(ref)
     row = rows.get(row_number)
     if row is None:
@@ -104,15 +119,21 @@ def _cell_element(sheet_data, rows: dict, ref: str) -> etree._Element:
         else:
             sheet_data.append(row)
         rows[row_number] = row
-    cell = next((c for c in row.iter(_C) if c.get("r") == ref), None)
+    cell = None if known is not None else next((c for c in row.iter(_C) if c.get("r") == ref), None)
     if cell is None:
         cell = etree.Element(_C, r=ref)
-        after = [c for c in row.iter(_C) if split_cell(c.get("r"))[1] > col]
-        if after:
-            after[0].addprevious(cell)
+        last = row[-1] if len(row) else None
+        if last is None or last.tag != _C or split_cell(last.get("r"))[1] < col:
+            row.append(cell)  # the usual case, filling left to right: no search
         else:
-            row.append(cell)
+            after = [c for c in row.iter(_C) if split_cell(c.get("r"))[1] > col]
+            if after:
+                after[0].addprevious(cell)
+            else:
+                row.append(cell)
         row.attrib.pop("spans", None)  # spans are optional hints; drop a stale one
+    if known is not None:
+        known[ref] = cell
     return cell
 
 
@@ -137,10 +158,11 @@ def _patch_sheet(root: etree._Element, values: Mapping[str, Any], inputs: Mappin
         if ref in values:
             _set_value(cell, values[ref])
             written += 1
+    known = {cell.get("r"): cell for cell in sheet_data.iter(_C)} if array_cells else None
     for ref in array_cells:
         if ref not in values:
             continue
-        _set_value(_cell_element(sheet_data, rows, ref), values[ref])
+        _set_value(_cell_element(sheet_data, rows, ref, known), values[ref])
         written += 1
     return written
 
@@ -182,6 +204,7 @@ class PreparedPackage:
         """Write one copy with ``values`` in the varying sheets and ``inputs[sheet][A1]``
         typed in; returns cells written."""
         out_path = Path(out_path)
+        refuse_macros(self.package, out_path)
         upper = {k.upper(): v for k, v in values.items()}
         typed = {k.upper(): v for k, v in (inputs or {}).items()}
         written = self.fixed_cells
@@ -214,6 +237,7 @@ def write_cached_values(
     """
     typed = {k.upper(): v for k, v in (inputs or {}).items()}
     out_path = Path(out_path)
+    refuse_macros(package, out_path)
     by_part = {}
     upper = {k.upper(): v for k, v in values.items()}
     for title, part in package.sheets.items():
@@ -244,6 +268,28 @@ def _keep_cached_values_on_open(data: bytes) -> bytes:
         return data
     del calc.attrib["fullCalcOnLoad"]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+#: Names of files that must hold no macros.
+MACRO_FREE = (".xlsx", ".xltx")
+
+
+def output_suffix(package: Package) -> str:
+    """The file type a copy of ``package`` is written as: ``.xlsm`` when it has macros."""
+    return ".xlsm" if package.macro_parts else ".xlsx"
+
+
+def refuse_macros(package: Package, out_path: str | Path) -> None:
+    """Refuse to write a workbook with macros to an ``.xlsx`` (or ``.xltx``): one line."""
+    out_path = Path(out_path)
+    suffix = out_path.suffix.lower()
+    if package.macro_parts and suffix in MACRO_FREE:
+        parts = ", ".join(package.macro_parts[:3]) + (", ..." if len(package.macro_parts) > 3 else "")
+        raise WorkbookError(
+            f"{out_path}: {package.path} holds macros ({parts}), which an {suffix} file cannot "
+            f"carry; write to {out_path.with_suffix('.xlsm').name} to keep them, or remove them first "
+            "with xlfuncs check --fix"
+        )
 
 
 def refuse_overwrite(source: Path, target: Path) -> None:

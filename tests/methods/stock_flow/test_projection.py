@@ -166,13 +166,14 @@ class TestRegistryFace:
         model = sample_model()
         result = forecast(model, 12)
         last = (result.dates[-1] - model.start).days  # 366: 2024 is a leap year
-        args = ([model.stock.tolist()], (model.rates * (1 - np.eye(20))).tolist(),
+        n = model.n_states
+        args = ([model.stock.tolist()], (model.rates * (1 - np.eye(n))).tolist(),
                 [model.exits.tolist()], [model.entrants.tolist()], [[30], [last]])
         total = FUNCTIONS["LAC_STOCKFLOW_TOTAL"](*args)
         lower = FUNCTIONS["LAC_STOCKFLOW_TOTAL"](*args, -2)
         assert total[1, 0] == pytest.approx(result.total[-1], rel=1e-9)
         assert lower[1, 0] == pytest.approx(result.total[-1] - 2 * result.total_sd[-1], rel=1e-9)
-        cost = FUNCTIONS["LAC_STOCKFLOW_COST"](*args, [[650] * 20])
+        cost = FUNCTIONS["LAC_STOCKFLOW_COST"](*args, [[650] * n])
         assert cost.shape == (2, 1) and cost[0, 0] > 0
 
 
@@ -181,7 +182,7 @@ class TestTemplate:
         report, values = recalculated(WORKBOOKS_DIR / "stock_flow.xlsx")
         assert report.errors == {}
         result = forecast(sample_model(), 24)
-        assert report.named("ChildrenAtStart") == 347
+        assert report.named("ChildrenAtStart") == 417
         assert report.named("ChildrenYearOne") == pytest.approx(result.total[11], rel=1e-9)
         assert report.named("ChildrenAtEnd") == pytest.approx(result.total[-1], rel=1e-9)
         assert report.named("UpperAtEnd") == pytest.approx(result.total[-1] + 2 * result.total_sd[-1], rel=1e-9)
@@ -193,8 +194,8 @@ class TestTemplate:
 
         path = fill_template(tmp_path / "scenario.xlsx", sample_model(), months=12)
         book = openpyxl.load_workbook(path)
-        for row in range(8, 28):
-            book["Scenario"][f"C{row}"] = 0.5  # half the entrants
+        for row in range(8, 8 + 60):
+            book["Scenario"][f"D{row}"] = 0.5  # half the entrants
         book.save(path)
         report, _ = recalculated(path)
         base, _ = recalculated(WORKBOOKS_DIR / "stock_flow.xlsx", name="base.xlsx")

@@ -14,6 +14,7 @@ A new standard function goes into the module of its Excel category, with a fixtu
 from xlfuncs.engine.library import (  # noqa: F401  (importing a category registers its functions)
     criteria,
     dates,
+    engineering,
     financial,
     information,
     logical,

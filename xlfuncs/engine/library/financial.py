@@ -12,6 +12,7 @@ from xlfuncs.engine.values import (
     XlErr,
     finite_or_num,
     scalar,
+    to_bool,
     to_number,
 )
 
@@ -127,3 +128,66 @@ def f_irr(values, guess=0.1):
         if abs(step) < 1e-12 * max(1.0, abs(rate)):
             return rate
     return NUM
+
+
+def _ddb_period(cost: float, salvage: float, life: float, period: float, factor: float) -> float:
+    """Declining-balance depreciation of one period, never below salvage (DDB's rule)."""
+    rate = factor / life
+    if rate >= 1.0:
+        rate = 1.0
+        old = cost if period == 1.0 else 0.0
+    else:
+        old = cost * (1.0 - rate) ** (period - 1.0)
+    new = cost * (1.0 - rate) ** period
+    value = old - salvage if new < salvage else old - new
+    return max(value, 0.0)
+
+
+@excel("DDB")
+@_guarded
+def f_ddb(cost, salvage, life, period, factor=2.0):
+    c, s, n, p, f = _finance_args(cost, salvage, life, period, 2.0 if factor is None else factor)
+    if c < 0 or s < 0 or n <= 0 or p <= 0 or p > n or f <= 0:
+        return NUM
+    return _ddb_period(c, s, n, p, f)
+
+
+def _declining(
+    value: float, salvage: float, life: float, rate: float, start: float, span: float, switch: bool, fraction_first: bool = False
+) -> float:
+    """Depreciation of a book value ``value`` from period ``start`` over ``span`` periods, in
+    steps of one period and a fraction (last, or first with ``fraction_first``): the declining
+    balance, or the straight line over the life left where that is more and switching is
+    allowed."""
+    total, t, left = 0.0, start, span
+    fraction = span - math.floor(span)
+    while left > 1e-12:
+        step = min(1.0, left)
+        if fraction_first and fraction > 1e-12 and t == start:
+            step = fraction
+        declining = min(value * rate, max(value - salvage, 0.0))
+        straight = (value - salvage) / (life - t) if life - t > 0 else 0.0
+        amount = (straight if switch and straight > declining else declining) * step
+        total += amount
+        value -= amount
+        t += step
+        left -= step
+    return total
+
+
+@excel("VDB")
+@_guarded
+def f_vdb(cost, salvage, life, start, end, factor=2.0, no_switch=False):
+    """Variable declining balance from period ``start`` to ``end``, as Excel computes it:
+    the book value at ``start`` (periods from 0, the last a fraction) depreciated on from
+    there period by period, switching to straight line unless ``no_switch``."""
+    c, s, n, a, b, f = _finance_args(cost, salvage, life, start, end, 2.0 if factor is None else factor)
+    keep = to_bool(scalar(no_switch)) if no_switch is not None else False
+    if type(keep) is XlErr:
+        return keep
+    if a < 0 or b < a or b > n or c < 0 or s > c or f <= 0 or n <= 0:
+        return NUM
+    rate = min(f / n, 1.0)
+    # The schedule up to start runs in whole periods counted back from it.
+    value = c - _declining(c, s, n, rate, 0.0, a, not keep, fraction_first=True)
+    return _declining(value, s, n, rate, a, b - a, not keep)

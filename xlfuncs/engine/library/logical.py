@@ -63,3 +63,31 @@ FUNCTIONS["OR"] = _logic(False)
 def f_not(x):
     b = to_bool(scalar(x))
     return b if type(b) is XlErr else (not b)
+
+
+@excel("SWITCH")
+def f_switch(expression, *pairs):
+    """The result paired with the first value equal to ``expression`` (of the same type), else
+    the default (an odd last argument), else #N/A."""
+    value = scalar(expression)
+    if type(value) is XlErr:
+        return value
+    if len(pairs) < 2:
+        return VALUE
+    for i in range(0, len(pairs) - 1, 2):
+        candidate = scalar(pairs[i])
+        if type(candidate) is XlErr:
+            return candidate
+        left = 0.0 if value is None else value
+        right = 0.0 if candidate is None else candidate
+        if type(left) is bool or type(right) is bool or type(left) is str or type(right) is str:
+            same = type(left) is type(right) and (left == right if type(left) is not str else left.lower() == right.lower())
+        else:
+            same = left == right
+        if same:
+            chosen = pairs[i + 1]
+            return 0.0 if chosen is None else chosen
+    if len(pairs) % 2:
+        chosen = pairs[-1]
+        return 0.0 if chosen is None else chosen
+    return NA

@@ -150,6 +150,84 @@ def _numeric_matrix(v: Any) -> np.ndarray | XlErr:
     return out
 
 
+def _independent_columns(design: np.ndarray, with_const: bool) -> list[int]:
+    """The columns a least-squares fit keeps, as Excel does when some are collinear: the
+    constant first, then each x column that adds to the rank; the others get coefficient 0."""
+    order = ([design.shape[1] - 1] if with_const else []) + list(range(design.shape[1] - (1 if with_const else 0)))
+    kept: list[int] = []
+    for column in order:
+        trial = kept + [column]
+        if np.linalg.matrix_rank(design[:, trial]) == len(trial):
+            kept.append(column)
+    return sorted(kept)
+
+
+def _fit(known_y: Any, known_x: Any, const: Any) -> tuple[np.ndarray, float, np.ndarray] | XlErr:
+    """(slopes in x-column order, intercept, the x matrix) of a least-squares fit."""
+    y = _numeric_matrix(known_y)
+    if type(y) is XlErr:
+        return y
+    y = y.ravel()
+    n = y.size
+    x: Any
+    if known_x is None:
+        x = np.arange(1.0, n + 1).reshape(-1, 1)
+    else:
+        x = _numeric_matrix(known_x)
+        if type(x) is XlErr:
+            return x
+        if x.shape[0] != n:
+            x = x.T if x.shape[1] == n else None
+        if x is None:
+            return REF_ERROR
+    with_const = True if const is None else to_bool(scalar(const))
+    if type(with_const) is XlErr:
+        return with_const
+    if n == 0:
+        return NUM
+    design = np.column_stack([x, np.ones(n)]) if with_const else x
+    kept = _independent_columns(design, bool(with_const))
+    coef = np.zeros(design.shape[1])
+    if kept:
+        coef[kept] = np.linalg.lstsq(design[:, kept], y, rcond=None)[0]
+    k = x.shape[1]
+    return coef[:k], float(coef[k]) if with_const else 0.0, x
+
+
+@excel("TREND")
+def f_trend(known_y, known_x=None, new_x=None, const=True):
+    """Values on the least-squares line (or plane) through the known points, at ``new_x``
+    (the known x when omitted), in new_x's shape."""
+    fit = _fit(known_y, known_x, const)
+    if type(fit) is XlErr:
+        return fit
+    slopes, intercept, x = fit
+    if new_x is None:
+        points = x
+        shape = (known_x.cells.shape if isinstance(known_x, Rng) else (x.shape[0], 1)) if known_x is not None else (x.shape[0], 1)
+    else:
+        grid = _numeric_matrix(new_x)
+        if type(grid) is XlErr:
+            return grid
+        shape = grid.shape
+        if slopes.size == 1:
+            points = grid.reshape(-1, 1)
+        elif grid.shape[1] == slopes.size:
+            points = grid
+            shape = (grid.shape[0], 1)
+        elif grid.shape[0] == slopes.size:
+            points = grid.T
+            shape = (1, grid.shape[1])
+        else:
+            return REF_ERROR
+    values = points @ slopes + intercept
+    if slopes.size == 1:
+        out = values.reshape(shape)
+    else:
+        out = values.reshape(shape)
+    return Rng(np.array([[float(v) for v in row] for row in out], dtype=object))
+
+
 @excel("LINEST")
 def f_linest(known_y, known_x=None, const=True, stats=False):
     """Least squares as Excel lays it out: coefficients last x first, then the intercept;
@@ -177,11 +255,12 @@ def f_linest(known_y, known_x=None, const=True, stats=False):
         return want_stats
     k = x.shape[1]
     design = np.column_stack([x, np.ones(n)]) if with_const else x
-    if n < design.shape[1] + (0 if not want_stats else 0) or n == 0:
+    if n == 0:
         return NUM
-    coef, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
-    if rank < design.shape[1]:
-        return NUM  # collinear columns: Excel drops one; refuse rather than guess
+    kept = _independent_columns(design, with_const)
+    coef = np.zeros(design.shape[1])
+    if kept:
+        coef[kept] = np.linalg.lstsq(design[:, kept], y, rcond=None)[0]
     slopes = coef[:k][::-1]
     intercept = coef[k] if with_const else 0.0
     first = list(slopes) + [intercept]
@@ -190,14 +269,15 @@ def f_linest(known_y, known_x=None, const=True, stats=False):
     fitted = design @ coef
     resid = y - fitted
     ss_resid = float(resid @ resid)
-    df = n - design.shape[1]
+    df = n - len(kept)
     ss_total = float(((y - y.mean()) @ (y - y.mean())) if with_const else y @ y)
     ss_reg = ss_total - ss_resid
     r2 = ss_reg / ss_total if ss_total else 1.0
     sey = math.sqrt(ss_resid / df) if df > 0 else NUM
     if df > 0:
-        cov = ss_resid / df * np.linalg.inv(design.T @ design)
-        se = np.sqrt(np.diag(cov))
+        se = np.zeros(design.shape[1])  # a column left out for collinearity shows 0, as Excel does
+        chosen = design[:, kept]
+        se[kept] = np.sqrt(np.diag(ss_resid / df * np.linalg.inv(chosen.T @ chosen)))
         se_row = list(se[:k][::-1]) + [se[k] if with_const else NA]
         f_stat = (ss_reg / k) / (ss_resid / df) if ss_resid else NUM
     else:

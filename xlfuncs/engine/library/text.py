@@ -1,5 +1,5 @@
 """Excel's Text functions: CONCATENATE, CONCAT, UPPER, LOWER, TRIM, LEN, VALUE, LEFT, RIGHT,
-MID.
+MID, TEXT (format codes in :mod:`.number_format`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ FUNCTIONS["LEN"] = _text_fn(lambda s: float(len(s)))
 @excel("VALUE")
 def f_value(text):
     v = scalar(text)
+    if type(v) is XlErr:
+        return v
     if type(v) in (float, int):
         return float(v)
     if type(v) is not str:
@@ -80,3 +82,29 @@ def f_mid(text, start, count):
     if s < 1 or n < 0:
         return VALUE
     return t[int(s) - 1 : int(s) - 1 + int(n)]
+
+
+@excel("TEXT")
+def f_text(value, format_text):
+    """``value`` written with an Excel number format code."""
+    from xlfuncs.engine.library.dates import DATE1904
+    from xlfuncs.engine.library.number_format import format_value
+
+    v = scalar(value)
+    code = to_text(scalar(format_text))
+    if type(v) is XlErr:
+        return v
+    if type(code) is XlErr:
+        return code
+    if type(v) is bool:
+        return "TRUE" if v else "FALSE"
+    if v is None:
+        v = 0.0
+    if type(v) is str:
+        n = to_number(v)
+        if type(n) is not XlErr:
+            v = n  # text that reads as a number is formatted as one
+    try:
+        return format_value(v, code, DATE1904.get())
+    except (ValueError, IndexError, OverflowError):
+        return VALUE

@@ -35,7 +35,7 @@ from xlfuncs.methods.errors import NoDataError, OutOfDomainError, ShapeError
 
 #: Bounds that keep the work of one call small whatever the input.
 MAX_DAYS = 36_525
-MAX_STATES = 40
+MAX_STATES = 64
 
 
 def _vector(values: ArrayLike, name: str) -> np.ndarray:
@@ -131,13 +131,93 @@ def _change_covariances(rates, exits) -> np.ndarray:
     return cov
 
 
+#: Projections recently run, by their inputs: a batch (one row per council or scenario) often
+#: calls the same projection once per row with only, say, the inflation rate changing.
+_RECENT: dict[tuple, tuple] = {}
+_RECENT_SIZE = 16
+
+
+def _key(*arrays, **flags) -> tuple:
+    parts: list = []
+    for a in arrays:
+        if a is None:
+            parts.append(None)
+        else:
+            a = np.asarray(a)
+            parts.append((a.dtype.str, a.shape, a.tobytes()))
+    return (*parts, *sorted(flags.items()))
+
+
+def live_states(stock, rates, entrants) -> np.ndarray:
+    """The states that can ever hold a child: those with children or entrants, and every state
+    a child can move to from them. The others stay empty, so a projection can leave them out.
+
+    >>> live_states(np.array([1.0, 0, 0]), np.array([[0, 0.1, 0], [0, 0, 0], [0.2, 0, 0]]),
+    ...             np.zeros(3)).tolist()
+    [True, True, False]
+    """
+    moves = np.asarray(rates) != 0
+    np.fill_diagonal(moves, False)
+    live = (np.asarray(stock) != 0) | (np.asarray(entrants) != 0)
+    while True:
+        grown = live | moves[live].any(axis=0)
+        if np.array_equal(grown, live):
+            return live
+        live = grown
+
+
 def run(stock, rates, exits, entrants, horizons, *, diagonal=None, clip=False, variance=False,
         daily=False):
     """Project day by day; returns (means, covariances or None, daily means or None).
 
     ``horizons`` are whole days from today (0 is today); ``means[k]`` is the projected stock on
-    day ``horizons[k]``.
+    day ``horizons[k]``. The arrays returned are read-only: the same inputs give the same
+    arrays again without running the projection a second time.
+    States that can never hold a child (:func:`live_states`) are left out
+    of the arithmetic and reported as zeros: the same numbers, for a fraction of the work.
     """
+    key = _key(stock, rates, exits, entrants, horizons, diagonal, clip=clip, variance=variance, daily=daily)
+    found = _RECENT.get(key)
+    if found is None:
+        found = _run(stock, rates, exits, entrants, horizons, diagonal=diagonal, clip=clip, variance=variance, daily=daily)
+        for array in found:
+            if array is not None:
+                array.flags.writeable = False
+        if len(_RECENT) >= _RECENT_SIZE:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[key] = found
+    return found
+
+
+def _run(stock, rates, exits, entrants, horizons, *, diagonal=None, clip=False, variance=False,
+         daily=False):
+    """:func:`run` without the cache: the live states only (see :func:`live_states`)."""
+    stock, exits, entrants = (np.asarray(a, dtype=float) for a in (stock, exits, entrants))
+    rates = np.asarray(rates, dtype=float)
+    live = live_states(stock, rates, entrants)
+    if 0 < live.sum() < live.size:
+        n = live.size
+        sub = _run(stock[live], rates[np.ix_(live, live)], exits[live], entrants[live], horizons,
+                  diagonal=None if diagonal is None else np.asarray(diagonal, dtype=float)[live],
+                  clip=clip, variance=variance, daily=daily)
+        means = np.zeros((sub[0].shape[0], n))
+        means[:, live] = sub[0]
+        cov = None
+        if sub[1] is not None:
+            cov = np.zeros((sub[1].shape[0], n, n))
+            cov[np.ix_(np.arange(cov.shape[0]), live, live)] = sub[1]
+        days = None
+        if sub[2] is not None:
+            days = np.zeros((sub[2].shape[0], n))
+            days[:, live] = sub[2]
+        return means, cov, days
+    return _run_all(stock, rates, exits, entrants, horizons, diagonal=diagonal, clip=clip,
+                    variance=variance, daily=daily)
+
+
+def _run_all(stock, rates, exits, entrants, horizons, *, diagonal=None, clip=False,
+             variance=False, daily=False):
+    """:func:`run` over every state given."""
     horizons = np.asarray(horizons)
     last = int(horizons.max()) if horizons.size else 0
     M = transition_matrix(rates, exits, diagonal, clip)
@@ -161,7 +241,7 @@ def run(stock, rates, exits, entrants, horizons, *, diagonal=None, clip=False, v
     for t in range(last + 1):
         if t:
             if variance:
-                V = M @ V @ M.T + (np.clip(m, 0, None) @ C).reshape(n, n) + noise_entry
+                V = M @ V @ M.T + (np.maximum(m, 0.0) @ C).reshape(n, n) + noise_entry
             m = M @ m + entrants
         if daily:
             means[t] = m
