@@ -88,8 +88,6 @@ def write_all(directory: Path, without_addin: bool = False) -> list[Path]:
     """
     import tempfile
 
-    from xlfuncs.xlsx.atomic import write_bytes
-
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for template in templates().values():
