@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 LITE_NAME = "xlfuncs-lite"
-#: Single modules of the slim distribution: the import paths Excel names, the registry, the
-#: coercion and the one error path, the xlwings adapter.
+#: Single modules of the slim distribution: the import paths Excel names, the registry and the
+#: native forms its declarations carry, the coercion and the one error path, the xlwings adapter.
 LITE_MODULES = (
     "xlfuncs/__init__.py",
     "xlfuncs/py.typed",
@@ -42,6 +42,7 @@ LITE_MODULES = (
     "xlfuncs/registry.py",
     "xlfuncs/excel/__init__.py",
     "xlfuncs/excel/registry.py",
+    "xlfuncs/excel/native.py",
     "xlfuncs/excel/coercion.py",
     "xlfuncs/excel/errors.py",
     "xlfuncs/excel/xlwings_udfs.py",

@@ -115,6 +115,11 @@ CASES: dict[str, Case] = {
     "budget-903: template on a read-only disk": Case(lambda f: ["budget-903", str(SSDA903), *_BUDGET, "--out", _p(f, "b.csv"), "--template", _p(f, "disk", "out.xlsx")], "out.xlsx: cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),
     "budget-903: costs not CSV": Case(lambda f: ["budget-903", str(SSDA903), "--as-at", "2022-12-31", "--costs", _p(f, "notes.txt"), "--out", _p(f, "prev.xlsx")], "notes.txt: missing columns placement, weekly_cost", lambda f: [f / "prev.xlsx"]),
     "budget-903: bad as-at": Case(lambda f: ["budget-903", str(SSDA903), "--as-at", "31/12/2022", "--costs", str(SAMPLES / "budget_costs.csv"), "--out", _p(f, "b.csv")], "--as-at"),
+    # portable
+    "portable: no such file": Case(lambda f: ["portable", _p(f, "missing.xlsx"), "-o", _p(f, "prev.xlsx")], "missing.xlsx: no such file", lambda f: [f / "prev.xlsx"]),
+    "portable: not a workbook": Case(lambda f: ["portable", _p(f, "notes.txt"), "-o", _p(f, "prev.xlsx")], "notes.txt: not an .xlsx workbook", lambda f: [f / "prev.xlsx"]),
+    "portable: output is the input": Case(lambda f: ["portable", _p(f, "model.xlsx"), "-o", _p(f, "model.xlsx")], "refusing to overwrite the input", lambda f: [f / "model.xlsx"]),
+    "portable: read-only disk": Case(lambda f: ["portable", _p(f, "model.xlsx"), "-o", _p(f, "disk", "out.xlsx")], "out.xlsx: cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),
     # samples
     "samples: out is a file": Case(lambda f: ["samples", "--out", _p(f, "notes.txt")], "notes.txt", lambda f: [f / "notes.txt"]),
     "samples: read-only disk": Case(lambda f: ["samples", "--out", _p(f, "disk")], "cannot write", _disk_outputs(("councils.csv",)), "read-only", {"councils.csv": PREVIOUS}),

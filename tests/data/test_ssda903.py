@@ -55,6 +55,11 @@ class TestDates:
         _, _, bad = parse_dates(["2022-04-01", "31/13/2022", "29/02/2023", "next week", "3ı/03/2023"])
         assert bad.all()
 
+    def test_every_fixed_width_date_checked_against_its_month(self):
+        days, blank, bad = parse_dates(["31/02/2023", "29/02/2024", "31/04/2022", "01/01/1899"])
+        assert bad.tolist() == [True, False, True, False] and days[[0, 2]].tolist() == [0, 0]
+        assert days[1] == to_days("2024-02-29") and days[3] == to_days("1899-01-01")
+
     def test_round_trip(self):
         assert from_days(to_days(dt.date(2020, 2, 29))) == dt.date(2020, 2, 29)
 

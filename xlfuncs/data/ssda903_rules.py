@@ -22,10 +22,10 @@ Every function records what it finds through ``record(Problem)``; none reads fil
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
+from xlfuncs.data.lookup import Packed, member, pack, packed_codes
 from xlfuncs.methods.stock_flow import codes
 from xlfuncs.methods.stock_flow.episodes import OPEN
 
@@ -46,54 +46,6 @@ _NO_PROVIDER = _bytes(sorted(codes.NO_PROVIDER))
 _ALL_PLACES = _bytes(sorted(codes.ALL_PLACE_CODES))
 _ENDS = _bytes(c for c in codes.REASONS_CEASED if c != codes.CONTINUES)
 _X1, _S = codes.CONTINUES.encode(), codes.STARTED.encode()
-
-
-def _packed(values: np.ndarray) -> np.ndarray:
-    """Short byte strings (up to 8 bytes) as unsigned integers, equal where they are equal."""
-    n, width = values.size, values.dtype.itemsize
-    chars = np.zeros((n, 8), dtype=np.uint8)
-    chars[:, :width] = values.view(np.uint8).reshape(n, width)
-    return chars.view(np.uint64).ravel()
-
-
-@dataclass(frozen=True)
-class Packed:
-    """Short codes (bytes) packed into integers once, for several :func:`member` tests."""
-
-    values: np.ndarray
-
-    def __getitem__(self, index) -> Packed:
-        return Packed(self.values[index])
-
-
-def pack(values: np.ndarray) -> Packed | np.ndarray:
-    """Codes (bytes) packed for :func:`member`; codes longer than 8 bytes left as they are."""
-    if values.dtype.kind == "S" and values.dtype.itemsize <= 8:
-        return Packed(_packed(values))
-    return values
-
-
-def _in_sorted(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    table = np.unique(reference)
-    if table.size == 0 or values.size == 0:
-        return np.zeros(values.shape, dtype=bool)
-    position = np.minimum(np.searchsorted(table, values), table.size - 1)
-    return table[position] == values
-
-
-def member(values, reference) -> np.ndarray:
-    """``np.isin(values, reference)`` for integer keys or short codes (bytes, or
-    :func:`pack`-ed), by binary search in the few reference values: several times faster than
-    ``np.isin`` on the return's sizes."""
-    if isinstance(values, Packed):
-        return _in_sorted(values.values, _packed(np.asarray(list(reference), dtype="S")))
-    values = np.asarray(values)
-    if values.dtype.kind == "S":
-        codes = np.asarray(list(reference), dtype="S")
-        if values.dtype.itemsize > 8:
-            return np.isin(values, codes)
-        return _in_sorted(_packed(values), _packed(codes))
-    return _in_sorted(values, np.asarray(reference, dtype=values.dtype))
 
 
 def _text(value) -> str:
@@ -166,7 +118,7 @@ def check_codes(rows: dict[str, np.ndarray], record: Record) -> None:
 def _place_validity(place, year) -> tuple[np.ndarray, np.ndarray]:
     """(a code of some year's guide, a code of the row's year's guide) for each PLACE."""
     known = member(place, _ALL_PLACES)
-    years = np.unique(year)
+    years = np.flatnonzero(np.bincount(year - year.min())) + year.min() if year.size else year
     if not isinstance(place, Packed):
         valid = np.zeros(known.shape, dtype=bool)
         for y in years:
@@ -175,7 +127,7 @@ def _place_validity(place, year) -> tuple[np.ndarray, np.ndarray]:
         return known, valid
     # One lookup: each row's code (its position among every year's codes) by its year.
     every = np.asarray(_ALL_PLACES, dtype="S")
-    packed = _packed(every)
+    packed = packed_codes(every)
     order = np.argsort(packed)
     table, names = packed[order], every[order]
     position = np.minimum(np.searchsorted(table, place.values), table.size - 1)

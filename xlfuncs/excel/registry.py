@@ -31,6 +31,7 @@ from xlfuncs.excel.errors import (  # noqa: F401  (re-exported: the registry's e
     error_code,
     failure,
 )
+from xlfuncs.excel.native import NativeForm
 from xlfuncs.methods.errors import InputError, NotANumberError, NotFoundError
 
 Kind = Literal["number", "vector", "matrix", "text", "flag"]
@@ -129,6 +130,10 @@ class ExcelFunction:
     returns: Literal["scalar", "array"] = "scalar"
     errors: Mapping[type, str] = field(default_factory=dict)
     example: str = ""
+    #: The call written in Excel's own functions, for a workbook shared without the add-in
+    #: (see :mod:`xlfuncs.excel.native`); :func:`xlfuncs.excel.native.without_native` where
+    #: there is none, with the reason.
+    native: NativeForm | None = None
 
     def error_code(self, exc: Exception) -> str:
         """The error value this function gives for a method's failure."""

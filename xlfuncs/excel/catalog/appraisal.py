@@ -1,5 +1,20 @@
 """Excel face of :mod:`xlfuncs.methods.appraisal` (CBA_: multi-year Green Book appraisal)."""
 
+from collections.abc import Sequence
+
+from xlfuncs.excel.catalog.unit_costs import reprice_native
+from xlfuncs.excel.native import (
+    NativeArg,
+    NativeCall,
+    clamp,
+    either,
+    finite_number,
+    guarded,
+    is_whole,
+    literal_text,
+    numbers_check,
+    seq,
+)
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
 from xlfuncs.methods import appraisal, uprating
 
@@ -32,6 +47,218 @@ BENEFITS = Arg(
 )
 SHARE_NOTE = "between 0 and 1"
 
+# --------------------------------------------------------------------------- native forms
+
+_BAND_STARTS = (0,) + appraisal.BAND_ENDS
+#: Years in each band; the last is open-ended (profiles stop at MAX_YEAR).
+_BAND_YEARS = tuple(b - a for a, b in zip(_BAND_STARTS, appraisal.BAND_ENDS, strict=False)) + (appraisal.MAX_YEAR,)
+
+
+def band_rates(schedule: NativeArg) -> str:
+    """The six Green Book band rates of ``schedule`` as a row: a named schedule, or one
+    constant rate in every band (a number, or text such as "3.5%")."""
+    named = {key: literal_text(rates) for key, rates in appraisal.SCHEDULES.items()}
+    zeros = literal_text((0,) * len(_BAND_STARTS))
+    if not schedule.given:
+        return named["standard"]
+    if schedule.is_literal:
+        value = schedule.literal
+        if isinstance(value, bool):
+            return "#VALUE!"
+        if isinstance(value, str) and value.strip().lower() in named:
+            return named[value.strip().lower()]
+        try:
+            rate = appraisal._rate_or_schedule(value if isinstance(value, str) else float(value))
+        except Exception:  # noqa: BLE001 - an unreadable rate is the function's own error
+            return "#N/A"
+        return f"{literal_text(float(rate))}+{zeros}"
+    s = schedule.text
+    names = f'MATCH(TRIM({s}),{{"standard","health"}},0)'
+    # A rate typed as text ("3.5%"); an error in the cell passes through, other text is #N/A.
+    typed = f"IFERROR(VALUE(TRIM({s})),IF(ISERROR({s}),{s},#N/A))+{zeros}"
+    chosen = f"IFERROR(CHOOSE({names},{named['standard']},{named['health']}),{typed})"
+    if schedule.ref is not None:
+        chosen = f"IF(ISBLANK({s}),{named['standard']},{chosen})"
+    return f"IF(ISNUMBER({s}),{s}+{zeros},{chosen})"
+
+
+def _band_years(years: str | Sequence[int]) -> str:
+    """Years spent in each band by the end of each year: a constant for known years."""
+    if isinstance(years, str):
+        starts, lengths = literal_text(_BAND_STARTS), literal_text(_BAND_YEARS)
+        return clamp(f"({years}-{starts})", "0", lengths)
+    rows = [
+        ",".join(str(max(0, min(t - a, n))) for a, n in zip(_BAND_STARTS, _BAND_YEARS, strict=True))
+        for t in years
+    ]
+    return "{" + ";".join(rows) + "}"
+
+
+def discount_factors(schedule: NativeArg, years: str | Sequence[int]) -> str:
+    """Green Book discount factors of whole ``years`` (a column, formula text or the known
+    years): exp(-sum over bands of the years spent in the band x ln(1 + its rate)), which is
+    the product of 1/(1 + r_k) over years 1..t. A rate of -100% or below has no logarithm:
+    #NUM!, as the function says."""
+    return f"EXP(-MMULT({_band_years(years)},TRANSPOSE(LN(1+{band_rates(schedule)}))))"
+
+
+def _years_of(call: NativeCall, n: int) -> tuple[str | list[int], list[tuple[str, str]]]:
+    """The years of a profile of ``n`` values (known when first_year is typed) and the checks
+    of a first_year given in a cell."""
+    first = call["first_year"]
+    if not first.given or first.is_literal:
+        value = first.literal if first.given else 0
+        if not finite_number(value) or value != int(value) or not 0 <= value <= appraisal.MAX_YEAR:
+            raise _Refused("#NUM!")
+        return [int(value) + i for i in range(n)], []
+    text = first.or_default()
+    check = either(f"{text}<0", is_whole(text), f"{text}>{appraisal.MAX_YEAR}")
+    return f"({text}+{seq(n, 0)})", [(check, "#NUM!")]
+
+
+class _Refused(Exception):
+    """The call gives this error value whatever the cells hold."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _refusing(native):
+    def wrapped(call: NativeCall) -> str:
+        try:
+            return native(call)
+        except _Refused as refused:
+            return refused.code
+
+    return wrapped
+
+
+def _profile_checks(*profiles: NativeArg) -> list[tuple[str, str]]:
+    return [numbers_check(p, "zero") for p in profiles]
+
+
+def _first_text(call: NativeCall) -> str:
+    first = call["first_year"]
+    return str(int(first.literal)) if first.given and first.is_literal else first.or_default()
+
+
+def _discount_factor_native(call: NativeCall) -> str:
+    year, schedule = call["years"], call["schedule"]
+    call.needs_array()
+    if year.is_literal:
+        value = year.literal
+        if not finite_number(value) or value != int(value) or not 0 <= value <= appraisal.MAX_YEAR:
+            return "#NUM!"
+        return f"SUM({discount_factors(schedule, [int(value)])})"
+    checks = [(either(f"{year}<0", is_whole(str(year)), f"{year}>{appraisal.MAX_YEAR}"), "#NUM!")]
+    return guarded(checks, f"SUM({discount_factors(schedule, str(year))})")
+
+
+@_refusing
+def _pv_native(call: NativeCall) -> str:
+    values = call["values"]
+    call.needs_array()
+    if values.rows > 1 and values.cols > 1:
+        return "#N/A"
+    years, checks = _years_of(call, values.size)
+    factors = discount_factors(call["schedule"], years)
+    return guarded(_profile_checks(values) + checks, f"SUMPRODUCT({values.column()},{factors})")
+
+
+def _pair(call: NativeCall) -> tuple[NativeArg, NativeArg, list[tuple[str, str]]] | str:
+    costs, benefits = call["costs"], call["benefits"]
+    call.needs_array()
+    for arg in (costs, benefits):
+        if arg.rows > 1 and arg.cols > 1:
+            return "#N/A"
+    if costs.size != benefits.size:
+        return "#N/A"
+    checks = _profile_checks(costs, benefits) + [(f"MIN({costs.text})<0", "#NUM!")]
+    return costs, benefits, checks
+
+
+@_refusing
+def _npv_native(call: NativeCall) -> str:
+    pair = _pair(call)
+    if isinstance(pair, str):
+        return pair
+    costs, benefits, checks = pair
+    years, first = _years_of(call, costs.size)
+    factors = discount_factors(call["schedule"], years)
+    return guarded(checks + first, f"SUMPRODUCT({benefits.column()}-{costs.column()},{factors})")
+
+
+@_refusing
+def _bcr_native(call: NativeCall) -> str:
+    pair = _pair(call)
+    if isinstance(pair, str):
+        return pair
+    costs, benefits, checks = pair
+    years, first = _years_of(call, costs.size)
+    factors = discount_factors(call["schedule"], years)
+    ratio = f"SUMPRODUCT({benefits.column()},{factors})/SUMPRODUCT({costs.column()},{factors})"
+    return guarded(checks + first, ratio)
+
+
+def crossing(flows: str, n: int, first: str) -> str:
+    """Years from the start of year 0 until the running sum of ``flows`` (a column of ``n``)
+    turns positive, each year's flow spread through it; #N/A if it never does.
+
+    With p the first year (1-based) that ends positive and S the running sum before it (0 for
+    the first year): first + p - 1 + (-S) / flows[p]. The running sums are sums of the flows
+    with zeros (a 0/1 triangle), added in year order as the method adds them.
+    """
+    running = f"MMULT(({seq(n)}>={seq(n, column=False)})*1,{flows})"
+    before = f"MMULT(({seq(n)}>{seq(n, column=False)})*1,{flows})"
+    p = f"MATCH(TRUE,{running}>0,0)"
+    return f"{first}+{p}-1-INDEX({before},{p})/INDEX({flows},{p})"
+
+
+@_refusing
+def _payback_native(call: NativeCall) -> str:
+    pair = _pair(call)
+    if isinstance(pair, str):
+        return pair
+    costs, benefits, checks = pair
+    years, first_check = _years_of(call, costs.size)
+    factors = discount_factors(call["schedule"], years)
+    flows = f"({benefits.column()}-{costs.column()})*{factors}"
+    return guarded(checks + first_check, crossing(flows, costs.size, _first_text(call)))
+
+
+@_refusing
+def _cash_payback_native(call: NativeCall) -> str:
+    pair = _pair(call)
+    if isinstance(pair, str):
+        return pair
+    costs, benefits, checks = pair
+    _, first_check = _years_of(call, costs.size)
+    flows = f"({benefits.column()}-{costs.column()})"
+    return guarded(checks + first_check, crossing(flows, costs.size, _first_text(call)))
+
+
+def _optimism_native(call: NativeCall) -> str:
+    cost, uplift = call["cost"], call["uplift"]
+    return guarded([(f"{cost}<0", "#NUM!"), (f"{uplift}<0", "#NUM!")], f"{cost}*(1+{uplift})")
+
+
+def _share_check(*shares: str) -> tuple[str, str]:
+    return either(*(f"OR({s}<0,{s}>1)" for s in shares)), "#NUM!"
+
+
+def _net_outcome_native(call: NativeCall) -> str:
+    gross = call["gross"]
+    shares = [call[name].or_default() for name in ("deadweight", "attribution", "displacement")]
+    given = [s for s, name in zip(shares, ("deadweight", "attribution", "displacement"), strict=True) if call[name].given]
+    value = f"{gross}" + "".join(f"*(1-{s})" for s in shares)
+    return guarded([_share_check(*given)] if given else [], value)
+
+
+def _drop_off_native(call: NativeCall) -> str:
+    value, drop, after = call["value"], call["drop_off"], call["years_after"]
+    return guarded([_share_check(str(drop)), (f"{after}<0", "#NUM!")], f"{value}*(1-{drop})^{after}")
+
 register(
     ExcelFunction(
         name="CBA_DISCOUNT_FACTOR",
@@ -46,6 +273,7 @@ register(
             SCHEDULE,
         ),
         example="=CBA_DISCOUNT_FACTOR(30)",
+        native=_discount_factor_native,
     )
 )
 
@@ -69,6 +297,7 @@ register(
             FIRST_YEAR,
         ),
         example="=CBA_PV(B10:K10)",
+        native=_pv_native,
     )
 )
 
@@ -83,6 +312,7 @@ register(
         ),
         args=(COSTS, BENEFITS, SCHEDULE, FIRST_YEAR),
         example="=CBA_NPV(B10:K10, B15:K15)",
+        native=_npv_native,
     )
 )
 
@@ -94,6 +324,7 @@ register(
         description="Benefit-cost ratio of yearly profiles: PV(benefits) / PV(costs), Green Book discounting.",
         args=(COSTS, BENEFITS, SCHEDULE, FIRST_YEAR),
         example="=CBA_BCR(B10:K10, B15:K15)",
+        native=_bcr_native,
     )
 )
 
@@ -109,6 +340,7 @@ register(
         ),
         args=(COSTS, BENEFITS, SCHEDULE, FIRST_YEAR),
         example="=CBA_PAYBACK(B10:K10, B15:K15)",
+        native=_payback_native,
     )
 )
 
@@ -123,6 +355,7 @@ register(
         ),
         args=(COSTS, BENEFITS, FIRST_YEAR),
         example="=CBA_PAYBACK_CASH(B10:K10, B15:K15)",
+        native=_cash_payback_native,
     )
 )
 
@@ -137,6 +370,7 @@ register(
             Arg("uplift", "Optimism bias uplift as a fraction (0.25 for 25%). Not negative."),
         ),
         example="=CBA_OPTIMISM_BIAS(309618, 0.1)",
+        native=_optimism_native,
     )
 )
 
@@ -168,6 +402,7 @@ register(
             ),
         ),
         example="=CBA_NET_OUTCOME(1534771, 0.2, 0.1, 0)",
+        native=_net_outcome_native,
     )
 )
 
@@ -183,6 +418,7 @@ register(
             Arg("years_after", "Years since the first year of the effect. Not negative."),
         ),
         example="=CBA_DROP_OFF(1000, 0.25, 2)",
+        native=_drop_off_native,
     )
 )
 
@@ -207,5 +443,6 @@ register(
             ),
         ),
         example="=CBA_REBASE(1000, 2017, 2024, A2:A9, B2:B9)",
+        native=lambda call: reprice_native(call, "base_year"),
     )
 )

@@ -1,5 +1,6 @@
 """Excel face of :mod:`xlfuncs.methods.cost_benefit` (the NET_SAVINGS family, one period)."""
 
+from xlfuncs.excel.native import NativeArg, NativeCall, PerCell, either, guarded, laid_out
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
 from xlfuncs.methods import cost_benefit
 
@@ -16,6 +17,73 @@ WITHIN = Arg(
     kind="flag",
     default=True,
 )
+
+
+def _negative(*args: NativeArg) -> tuple[str, str]:
+    return either(*(f"{a}<0" for a in args)), "#NUM!"
+
+
+def _within(call: NativeCall, reach: str, prevented: str) -> tuple[str, str]:
+    """More cases prevented than reached is #NUM! unless within_reach is FALSE."""
+    flag = call["within_reach"]
+    if not flag.given:
+        return f"{prevented}>{reach}", "#NUM!"
+    if flag.is_literal and flag.literal in (False, 0):
+        return "", ""
+    return f"AND({flag.or_default()},{prevented}>{reach})", "#NUM!"
+
+
+def _net_native(saving_name: str):
+    def native(call: NativeCall) -> str:
+        n, c, p, s = call["reach"], call["cost_per_case"], call["cases_prevented"], call[saving_name]
+        return guarded([_negative(n, c, p, s), _within(call, str(n), str(p))], f"{p}*{s}-{n}*{c}")
+
+    return native
+
+
+def _cost_native(call: NativeCall) -> str:
+    n, c = call["reach"], call["cost_per_case"]
+    return guarded([_negative(n, c)], f"{n}*{c}")
+
+
+def _gross_native(call: NativeCall) -> str:
+    p, s = call["cases_prevented"], call["saving_per_prevented_case"]
+    return guarded([_negative(p, s)], f"{p}*{s}")
+
+
+def _break_even_native(call: NativeCall) -> str:
+    n, c, s = call["reach"], call["cost_per_case"], call["saving_per_prevented_case"]
+    return guarded([_negative(n, c, s)], f"{n}*{c}/{s}")
+
+
+def _bcr_native(call: NativeCall) -> str:
+    n, c, p, s = call["reach"], call["cost_per_case"], call["cases_prevented"], call["saving_per_prevented_case"]
+    return guarded([_negative(n, c, p, s), _within(call, str(n), str(p))], f"{p}*{s}/({n}*{c})")
+
+
+def _implied_native(call: NativeCall) -> str:
+    n, c, p, net = call["reach"], call["cost_per_case"], call["cases_prevented"], call["net_savings"]
+    saving = f"({net}+{n}*{c})/{p}"
+    return guarded(
+        [_negative(n, c, p), _within(call, str(n), str(p)), (f"{saving}<0", "#NUM!")], saving
+    )
+
+
+def _range_native(call: NativeCall) -> str | PerCell:
+    bounds = []
+    checks = []
+    for name in ("reach", "cost_per_case", "cases_prevented", "saving_per_prevented_case"):
+        arg = call[name]
+        if arg.size > 2:
+            return "#N/A"
+        low, high = arg.element(0), arg.element(arg.size - 1)
+        checks.append((either(f"{low}<0", f"{high}<0", f"{low}>{high}"), "#NUM!"))
+        bounds.append((low, high))
+    (n_low, n_high), (c_low, c_high), (p_low, p_high), (s_low, s_high) = bounds
+    checks.append(_within(call, n_low, p_high))  # the worst case: most prevented, fewest reached
+    low = f"{p_low}*{s_low}-{n_high}*{c_high}"
+    high = f"{p_high}*{s_high}-{n_low}*{c_low}"
+    return laid_out(call, [[low, high]], checks)
 
 
 def net_savings_range_row(
@@ -46,6 +114,7 @@ register(
         ),
         args=(REACH, COST, PREVENTED, SAVING, WITHIN),
         example="=NET_SAVINGS(135.5, 2285, 21.7, 1534771/21.7)",
+        native=_net_native("saving_per_prevented_case"),
     )
 )
 
@@ -70,6 +139,7 @@ register(
             WITHIN,
         ),
         example="=NET_SAVINGS_CASHABLE(135.5, 2285, 21.7, 44191.18)",
+        native=_net_native("cashable_saving_per_case"),
     )
 )
 
@@ -81,6 +151,7 @@ register(
         description="Total cost of an intervention in the period: reach x cost_per_case.",
         args=(REACH, COST),
         example="=NET_SAVINGS_COST(135.5, 2285)",
+        native=_cost_native,
     )
 )
 
@@ -95,6 +166,7 @@ register(
             SAVING,
         ),
         example="=NET_SAVINGS_GROSS(21.7, 70727)",
+        native=_gross_native,
     )
 )
 
@@ -113,6 +185,7 @@ register(
             Arg("saving_per_prevented_case", "Cost avoided for each prevented case, in pounds. Positive."),
         ),
         example="=NET_SAVINGS_BREAK_EVEN(135.5, 2285, 70727)",
+        native=_break_even_native,
     )
 )
 
@@ -127,6 +200,7 @@ register(
         ),
         args=(REACH, COST, PREVENTED, SAVING, WITHIN),
         example="=NET_SAVINGS_BCR(135.5, 2285, 21.7, 70727)",
+        native=_bcr_native,
     )
 )
 
@@ -147,6 +221,7 @@ register(
             WITHIN,
         ),
         example="=NET_SAVINGS_IMPLIED(135.5, 2285, 21.7, 649331)",
+        native=_implied_native,
     )
 )
 
@@ -172,5 +247,6 @@ register(
         ),
         returns="array",
         example="=NET_SAVINGS_RANGE(15, 10000, {2,5}, 70000)",
+        native=_range_native,
     )
 )

@@ -9,11 +9,254 @@ from __future__ import annotations
 
 import numpy as np
 
+from xlfuncs.excel.native import (
+    NativeArg,
+    NativeCall,
+    NoNativeForm,
+    PerCell,
+    either,
+    finite_number,
+    guarded,
+    is_whole,
+    laid_out,
+    numbers_check,
+    seq,
+    without_native,
+)
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
 from xlfuncs.methods import spend_variation as sv
 from xlfuncs.methods.errors import NotANumberError
 
 FAMILY = "Spend variation"
+
+# --------------------------------------------------------------------------- native forms
+
+_GAPS_NOTE = (
+    "A council with a blank spend or driver cell, which xlfuncs leaves out of the model, gives "
+    "#N/A here: Excel's LINEST and TREND take no gaps."
+)
+
+
+class _Model:
+    """The spend model of a call, as LINEST reads it: its ranges, size and checks."""
+
+    def __init__(self, call: NativeCall):
+        known_y, known_x = call["known_y"], call["known_x"]
+        self.n = n = known_y.size
+        rows, cols = known_x.rows, known_x.cols
+        self.across = rows != n and cols == n  # drivers in rows, councils in columns
+        if self.across:
+            rows, cols = cols, rows
+        self.valid = rows == n
+        self.p = p = cols
+        self.known_y, self.known_x = known_y, known_x
+        self.y, self.x = y, x = known_y.text, known_x.text
+        self.block = f"LINEST({y},{x},TRUE,TRUE)"
+        self.complete = f"COUNT({y})+COUNT({x})={n * (p + 1)}"
+        checks = [numbers_check(known_y, "missing"), numbers_check(known_x, "missing")]
+        checks.append((f"COUNT({y})<{p + 2}", "#DIV/0!"))
+        checks.append((f"MAX({y})=MIN({y})", "#DIV/0!"))
+        # A constant or collinear driver: LINEST drops it with a standard error of 0 (a perfect
+        # fit has every standard error 0 and an infinite F); xlfuncs refuses both.
+        dropped = ",".join(f"INDEX({self.block},2,{j})=0" for j in range(1, p + 2))
+        checks.append((f"AND({self.complete},OR({dropped}))", "#NUM!"))
+        # Excel's LINEST takes no gaps: a council left out by xlfuncs is #N/A here.
+        checks.append((f"NOT({self.complete})", "#N/A"))
+        self.checks = checks
+        call.note(_GAPS_NOTE)
+
+    def coefficient(self, driver: int) -> str:
+        """The coefficient of driver ``driver`` (0-based; LINEST lists them last first)."""
+        return f"INDEX(LINEST({self.y},{self.x}),1,{self.p - driver})"
+
+    @property
+    def intercept(self) -> str:
+        return f"INDEX(LINEST({self.y},{self.x}),1,{self.p + 1})"
+
+    def driver(self, j: int) -> str:
+        ref = self.known_x.ref
+        if ref is None:
+            raise NoNativeForm("known_x is a computed array, not a range")
+        return (ref.part(j, 0, 1, self.n) if self.across else ref.part(0, j, self.n, 1)).text
+
+    def value(self, i: int, j: int) -> str:
+        ref = self.known_x.ref
+        if ref is None:
+            raise NoNativeForm("known_x is a computed array, not a range")
+        return (ref.part(j, i) if self.across else ref.part(i, j)).text
+
+    def fitted(self, values: list[str]) -> str:
+        """The expected spend of drivers ``values``, in the method's order: the design's
+        columns times the coefficients, then the intercept."""
+        terms = "+".join(f"{v}*{self.coefficient(j)}" for j, v in enumerate(values))
+        return f"({terms}+{self.intercept})"
+
+
+def _flag(arg: NativeArg) -> bool | None:
+    """A logical argument's value when it is typed (None for a cell)."""
+    if not arg.given:
+        return bool(arg.default)
+    if arg.is_literal and isinstance(arg.literal, bool | int | float):
+        return bool(arg.literal)
+    return None
+
+
+def _linest_native(call: NativeCall):
+    model = _Model(call)
+    if not model.valid:
+        return "#N/A"
+    stats = _flag(call["stats"])
+    if stats is None:
+        raise NoNativeForm("stats is a cell: the size of LINEST's result depends on it")
+    p = model.p
+    if call.rows is None:  # inside a larger formula: the block as one array
+        call.needs_array()
+        block = f"LINEST({model.y},{model.x},TRUE,{'TRUE' if stats else 'FALSE'})"
+        return guarded(model.checks, f"IF(ISNA({block}),0,{block})" if stats else block)
+    rows = 5 if stats else 1
+    grid = [
+        [("0" if i >= 2 and j >= 2 else f"INDEX({model.block},{i + 1},{j + 1})") for j in range(p + 1)]
+        for i in range(rows)
+    ]
+    if not stats:
+        grid = [[f"INDEX(LINEST({model.y},{model.x}),1,{j + 1})" for j in range(p + 1)]]
+    return laid_out(call, grid, model.checks)
+
+
+def _councils(call: NativeCall, model: _Model, value) -> str | PerCell:
+    """One value per council down a column, each cell its own formula."""
+    if call.rows is None:
+        raise NoNativeForm("its native form fills its column one formula per cell, and here it sits inside a larger formula")
+    grid = [[value(i)] for i in range(model.n)]
+    return laid_out(call, grid, model.checks)
+
+
+def _expected_native(call: NativeCall):
+    model = _Model(call)
+    if not model.valid:
+        return "#N/A"
+    new_x = call["new_x"]
+    if not new_x.given:
+        return _councils(call, model, lambda i: model.fitted([model.value(i, j) for j in range(model.p)]))
+    ref = new_x.ref
+    if ref is None:
+        raise NoNativeForm("new_x is a computed array, not a range")
+    rows, cols = ref.rows, ref.cols
+    if cols != model.p and rows == model.p:
+        rows, cols = cols, rows
+        cell = lambda i, j: ref.part(j, i).text  # noqa: E731
+    else:
+        cell = lambda i, j: ref.part(i, j).text  # noqa: E731
+    if cols != model.p:
+        return "#N/A"
+    if call.rows is None:
+        raise NoNativeForm("its native form fills its column one formula per cell, and here it sits inside a larger formula")
+    grid = [[model.fitted([cell(i, j) for j in range(model.p)])] for i in range(rows)]
+    return laid_out(call, grid, model.checks)
+
+
+def _gap_native(call: NativeCall):
+    model = _Model(call)
+    if not model.valid:
+        return "#N/A"
+    percent = _flag(call["percent"])
+
+    def gap(i: int) -> str:
+        fitted = model.fitted([model.value(i, j) for j in range(model.p)])
+        actual = model.known_y.element(i)
+        if percent is None:
+            return f"IF({call['percent'].text},({actual}-{fitted})/{fitted},{actual}-{fitted})"
+        return f"({actual}-{fitted})/{fitted}" if percent else f"{actual}-{fitted}"
+
+    return _councils(call, model, gap)
+
+
+def _range_native(call: NativeCall):
+    model = _Model(call)
+    if not model.valid:
+        return "#N/A"
+    fitted = model.fitted([model.driver(j) for j in range(model.p)])
+    call.needs_array()
+    return laid_out(call, [[f"MIN({fitted})"], [f"MAX({fitted})"]], model.checks)
+
+
+def _counts_native(call: NativeCall):
+    model = _Model(call)
+    if not model.valid:
+        return "#N/A"
+    call.needs_array()
+    # A council is used when its spend and every driver are numbers.
+    filled = "+".join(f"ISNUMBER({model.driver(j)})*1" for j in range(model.p))
+    used = f"SUM(ISNUMBER({model.known_y.column()})*(({filled})={model.p}))"
+    checks = model.checks[:2] + [(f"{used}<{model.p + 2}", "#DIV/0!"), model.checks[4]]
+    return laid_out(call, [[used], [f"{model.n}-{used}"]], checks)
+
+
+def _driver_rsq_native(call: NativeCall):
+    model = _Model(call)
+    if not model.valid:
+        return "#N/A"
+    return laid_out(call, [[f"RSQ({model.y},{model.driver(j)})" for j in range(model.p)]], model.checks)
+
+
+def _neighbours_native(call: NativeCall):
+    known_x = call["known_x"]
+    if known_x.ref is None:
+        raise NoNativeForm("known_x is a computed array, not a range")
+    n, p = known_x.rows, known_x.cols
+    call.needs_array()
+    k = call["neighbours"]
+    distances = _flag(call["distances"])
+    if distances is None:
+        raise NoNativeForm("distances is a cell: the form of the result depends on it")
+    checks = [numbers_check(known_x, "strict")]
+    if n < 2:
+        return "#DIV/0!"
+    if n > sv.MAX_NEIGHBOUR_COUNCILS:
+        return "#NUM!"
+    count: int | None = None
+    if not k.given or k.is_literal:
+        value = k.literal if k.given else 5
+        if not finite_number(value) or value != int(value) or value < 1 or value > n - 1:
+            return "#NUM!"
+        count = int(value)
+    else:
+        checks.append((either(is_whole(str(k)), f"{k}<1", f"{k}>{n - 1}"), "#NUM!"))
+    table = known_x.ref
+    columns = [table.part(0, j, n, 1).text for j in range(p)]
+    checks.append((f"OR({','.join(f'_xlfn.STDEV.S({c})=0' for c in columns)})", "#NUM!"))
+    if call.rows is None:
+        raise NoNativeForm("its native form fills its range one formula per cell, and here it sits inside a larger formula")
+    positions = seq(n)
+
+    def cell(i: int, j: int) -> str:
+        if i >= n or (count is not None and j >= count):
+            return "#N/A"
+        own = [table.part(i, c).text for c in range(p)]
+        # z - z_i = (x - x_i) / sd on each standardised driver: the means cancel.
+        terms = "+".join(f"(({col}-{x})/_xlfn.STDEV.S({col}))^2" for col, x in zip(columns, own, strict=True))
+        # The council itself stands at a distance no other can reach (the method's infinity).
+        others = f"(({terms})^0.5+({positions}={i + 1})*{_FAR})"
+        nearest = f"SMALL({others},{j + 1})"
+        if distances:
+            value = nearest
+        else:
+            # Ties go to the earlier row: the (j + 1 - nearer)-th row at this distance.
+            nearer = f"SUM(({others}<{nearest})*1)"
+            value = f"SMALL({positions}+({others}<>{nearest})*{_FAR},{j + 1}-{nearer})"
+        if count is None:
+            value = f"IF({j + 1}>{k},#N/A,{value})"
+        return guarded(checks, value)
+
+    return PerCell(cell)
+
+
+_FAR = "9.9E+307"
+
+
+def _per_head_native(call: NativeCall) -> str:
+    spend, population = call["spend"], call["population_0_25"]
+    return guarded([(f"{spend}<0", "#NUM!"), (f"{population}<0", "#NUM!")], f"{spend}/{population}")
 
 _Y = Arg("known_y", "Spend per head aged 0-25 of each council (one column).", kind="vector", blanks="missing")
 _X = Arg(
@@ -199,6 +442,7 @@ register(
             Arg("population_0_25", "Resident population aged 0-25. Must be positive."),
         ),
         example="=SPEND_PER_HEAD(42000000, 70000)",
+        native=_per_head_native,
     )
 )
 
@@ -219,6 +463,7 @@ register(
         ),
         returns="array",
         example="=SPEND_LINEST(F5:F155, G5:K155)",
+        native=_linest_native,
     )
 )
 
@@ -238,6 +483,7 @@ register(
         ),
         returns="array",
         example="=SPEND_EXPECTED(F5:F155, G5:K155, G5:K5)",
+        native=_expected_native,
     )
 )
 
@@ -257,6 +503,7 @@ register(
         ),
         returns="array",
         example="=SPEND_GAP(F5:F155, G5:K155)",
+        native=_gap_native,
     )
 )
 
@@ -269,6 +516,7 @@ register(
         args=(_Y, _X),
         returns="array",
         example="=SPEND_RANGE(F5:F155, G5:K155)",
+        native=_range_native,
     )
 )
 
@@ -281,6 +529,7 @@ register(
         args=(_Y, _X),
         returns="array",
         example="=SPEND_COUNTS(F5:F155, G5:K155)",
+        native=_counts_native,
     )
 )
 
@@ -293,6 +542,7 @@ register(
         args=(_Y, _X),
         returns="array",
         example="=SPEND_DRIVER_RSQ(F5:F155, G5:K155)",
+        native=_driver_rsq_native,
     )
 )
 
@@ -312,6 +562,9 @@ register(
         ),
         returns="array",
         example="=SPEND_SHAPLEY(F5:F155, G5:K155)",
+        native=without_native(
+            "it fits the model on every subset of the drivers (2 to the power of their number) and averages each driver's gain over every order"
+        ),
     )
 )
 
@@ -331,5 +584,6 @@ register(
         ),
         returns="array",
         example="=SPEND_NEIGHBOURS(G5:K155, 5)",
+        native=_neighbours_native,
     )
 )

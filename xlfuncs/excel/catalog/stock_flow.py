@@ -5,10 +5,17 @@ transition probabilities, exit probabilities and entrants per day; ``xlfuncs for
 --template`` fills them from SSDA903 episodes.
 """
 
+from xlfuncs.excel.native import without_native
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
 from xlfuncs.methods.stock_flow import projection
 
 FAMILY = "Stock-flow forecasting"
+
+#: Why the projection stays with xlfuncs in a portable copy.
+_DAILY = without_native(
+    "it moves the children between states one day at a time over the horizon, a step for "
+    "every day that one Excel formula cannot repeat"
+)
 
 _STOCK = Arg("stock", "Children in each state today: one row or column, one cell per state (blank = 0).",
              kind="vector", blanks="zero")
@@ -38,6 +45,7 @@ register(
         ),
         args=_MODEL,
         example="=LAC_STOCKFLOW_PROJECT(Stock, Transitions, Exits, Entrants, Days)",
+        native=_DAILY,
     )
 )
 
@@ -53,6 +61,7 @@ register(
         ),
         args=_MODEL,
         example="=LAC_STOCKFLOW_SD(Stock, Transitions, Exits, Entrants, Days)",
+        native=_DAILY,
     )
 )
 
@@ -69,6 +78,7 @@ register(
         args=(*_MODEL, Arg("sds", "Optional: standard deviations to add, from -10 to 10 (default 0).",
                            default=0.0)),
         example="=LAC_STOCKFLOW_TOTAL(Stock, Transitions, Exits, Entrants, Days, 2)",
+        native=_DAILY,
     )
 )
 
@@ -89,5 +99,6 @@ register(
             Arg("inflation", "Optional: annual rise in costs, e.g. 0.03 for 3% (default 0).", default=0.0),
         ),
         example="=LAC_STOCKFLOW_COST(Stock, Transitions, Exits, Entrants, Days, WeeklyCost, 0.03)",
+        native=_DAILY,
     )
 )

@@ -1,9 +1,15 @@
 """Excel face of :mod:`xlfuncs.methods.uncertainty` (CBA_MC_ Monte Carlo and CBA_TORNADO)."""
 
+from xlfuncs.excel.native import without_native
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
 from xlfuncs.methods import uncertainty
 
 FAMILY = "Cost-benefit uncertainty"
+
+_SIMULATION = without_native(
+    "each result is a percentile or probability over thousands of random draws, from xlfuncs's "
+    "own random generator, which Excel's own functions cannot repeat draw for draw"
+)
 
 _RANGE = "1 cell (known), 2 (low, high: uniform) or 3 (low, most likely, high: triangular)"
 REACH = Arg("reach", f"Cases reached a year: {_RANGE}.", kind="vector")
@@ -63,6 +69,7 @@ register(
         ),
         returns="array",
         example="=CBA_MC_NPV(B4:D4, B5:D5, B6:D6, B7:D7, Appraisal!C30:L30, Appraisal!C31:L31, A12:A14)",
+        native=_SIMULATION,
     )
 )
 
@@ -78,6 +85,7 @@ register(
         args=(REACH, COST, PREVENTED, SAVING, PERCENTILES, DRAWS, SEED, WITHIN),
         returns="array",
         example="=CBA_MC_NET_SAVINGS(B4:D4, B5:D5, B6:D6, B7:D7, A12:A14)",
+        native=_SIMULATION,
     )
 )
 
@@ -92,6 +100,7 @@ register(
         ),
         args=(REACH, COST, PREVENTED, SAVING, COST_PROFILE, BENEFIT_PROFILE, DRAWS, SEED, SCHEDULE, WITHIN),
         example="=CBA_MC_PAYBACK(B4:D4, B5:D5, B6:D6, B7:D7, Appraisal!C30:L30, Appraisal!C31:L31)",
+        native=_SIMULATION,
     )
 )
 
@@ -128,5 +137,9 @@ register(
         ),
         returns="array",
         example="=CBA_TORNADO(B4:D4, B5:D5, B6:D6, B7:D7, Appraisal!C30:L30, Appraisal!C31:L31)",
+        native=without_native(
+            "it moves each input from the low to the high end of its range and sorts the inputs by "
+            "the swing in NPV, a reordering of rows no fixed array formula can do"
+        ),
     )
 )

@@ -1,9 +1,92 @@
 """Excel face of :mod:`xlfuncs.methods.unit_costs` (the UNIT_COST family)."""
 
+from xlfuncs.excel.native import (
+    NativeCall,
+    either,
+    guarded,
+    literal_text,
+    numbers_check,
+    paired,
+    text_choice,
+)
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
 from xlfuncs.methods import unit_costs, uprating
 
 FAMILY = "Unit costs"
+
+
+def _unit_cost_native(call: NativeCall) -> str:
+    spend, count = call["annual_spend"], call["count"]
+    days = text_choice(call["period"], {p: literal_text(d) for p, d in unit_costs.PERIOD_DAYS.items()}, "week")
+    # The method's order: spend / count / 365 * days (the LAIT weekly unit cost).
+    return guarded(
+        [(f"{spend}<0", "#NUM!"), (f"{count}<0", "#NUM!")], f"{spend}/{count}/365*{days}"
+    )
+
+
+def _weekly_native(call: NativeCall) -> str:
+    spend, weeks = call["annual_spend"], call["weeks_of_care"]
+    return guarded([(either(f"{spend}<0", f"{weeks}<0"), "#NUM!")], f"{spend}/{weeks}")
+
+
+def _annual_native(call: NativeCall) -> str:
+    weekly, weeks = call["weekly_cost"], call["weeks_per_year"].or_default()
+    return guarded([(either(f"{weekly}<0", f"{weeks}<0", f"{weeks}>53"), "#NUM!")], f"{weekly}*{weeks}")
+
+
+def _child_year_native(call: NativeCall) -> str:
+    spend, weeks = call["annual_spend"], call["weeks_of_care"]
+    return guarded([(either(f"{spend}<0", f"{weeks}<0"), "#NUM!")], f"{spend}/{weeks}*(365/7)")
+
+
+def _process_native(call: NativeCall) -> str:
+    hours, rates, overhead = call["hours"], call["hourly_cost"], call["overhead_rate"].or_default()
+    call.needs_array()
+    checks = [numbers_check(hours, "strict"), numbers_check(rates, "strict")]
+    checks.append((either(f"MIN({hours.text})<0", f"MIN({rates.text})<0"), "#NUM!"))
+    if rates.size == 1:
+        total = f"SUM({hours.column()}*{rates})"
+    elif rates.size == hours.size:
+        total = "SUMPRODUCT({},{})".format(*paired(hours, rates))
+    else:
+        return "#N/A"  # one hourly cost per row of hours, or one for all
+    checks.append((f"{overhead}<0", "#NUM!"))
+    return guarded(checks, f"{total}*(1+{overhead})")
+
+
+def _history_native(call: NativeCall) -> str:
+    costs, counts = call["process_costs"], call["occurrences"]
+    weeks, fees = call["placement_weeks"], call["weekly_fees"]
+    call.needs_array()
+    if costs.size != counts.size:
+        return "#N/A"
+    checks = [numbers_check(costs, "strict"), numbers_check(counts, "strict")]
+    checks.append((either(f"MIN({costs.text})<0", f"MIN({counts.text})<0"), "#NUM!"))
+    total = "SUMPRODUCT({},{})".format(*paired(costs, counts))
+    if weeks.given != fees.given:
+        return "#VALUE!"  # placement weeks and weekly fees come together
+    if weeks.given:
+        if weeks.size != fees.size:
+            return "#N/A"
+        checks += [numbers_check(weeks, "strict"), numbers_check(fees, "strict")]
+        checks.append((either(f"MIN({weeks.text})<0", f"MIN({fees.text})<0"), "#NUM!"))
+        total += "+SUMPRODUCT({},{})".format(*paired(weeks, fees))
+    return guarded(checks, total)
+
+
+def reprice_native(call: NativeCall, target: str = "target_year") -> str:
+    """``amount x index(target) / index(price)`` with INDEX and MATCH; also CBA_REBASE's."""
+    amount, price, wanted = call["amount"], call["price_year"], call[target]
+    years, values = call["index_years"], call["index_values"]
+    call.needs_array()
+    if years.size != values.size:
+        return "#N/A"
+    y, v = years.column(), values.column()
+    checks = [numbers_check(years, "strict"), numbers_check(values, "strict")]
+    checks.append((f"SUM(({y}={years.row()})*1)>{years.size}", "#NUM!"))  # a year listed twice
+    checks.append((f"MIN({values.text})<=0", "#NUM!"))
+    found = f"INDEX({v},MATCH({wanted},{y},0))/INDEX({v},MATCH({price},{y},0))"
+    return guarded(checks, f"{amount}*{found}")
 
 register(
     ExcelFunction(
@@ -26,6 +109,7 @@ register(
             ),
         ),
         example="=UNIT_COST(5000000, 1000)",
+        native=_unit_cost_native,
     )
 )
 
@@ -40,6 +124,7 @@ register(
             Arg("weeks_of_care", "Weeks of care of that kind provided in the year (days / 7). Positive."),
         ),
         example="=UNIT_COST_WEEKLY(1300000, 2000)",
+        native=_weekly_native,
     )
 )
 
@@ -58,6 +143,7 @@ register(
             ),
         ),
         example="=UNIT_COST_ANNUAL(650)",
+        native=_annual_native,
     )
 )
 
@@ -72,6 +158,7 @@ register(
             Arg("weeks_of_care", "Weeks of care provided in the year. Positive."),
         ),
         example="=UNIT_COST_CHILD_YEAR(1300000, 2000)",
+        native=_child_year_native,
     )
 )
 
@@ -90,6 +177,7 @@ register(
             Arg("overhead_rate", "Optional: overheads as a fraction of staff cost, e.g. 0.2; default 0.", default=0.0),
         ),
         example="=UNIT_COST_PROCESS(B2:B3, C2:C3, 0.2)",
+        native=_process_native,
     )
 )
 
@@ -109,6 +197,7 @@ register(
             Arg("weekly_fees", "Optional: weekly fee of each placement, same order.", kind="vector", default=None),
         ),
         example="=UNIT_COST_HISTORY(D2:D9, E2:E9, B12:B13, C12:C13)",
+        native=_history_native,
     )
 )
 
@@ -129,5 +218,6 @@ register(
             Arg("index_values", "Index value for each year (e.g. the GDP deflator). Positive.", kind="vector"),
         ),
         example="=UNIT_COST_UPRATE(650, 2017, 2020, A2:A5, B2:B5)",
+        native=reprice_native,
     )
 )

@@ -166,6 +166,12 @@ def categories(table: EpisodeTable, placement_map: dict[str, str] | None = None
     return classify(codes, view="dfe", overrides=placement_map)[resolved], moved
 
 
+def _row_counts(mask: np.ndarray) -> np.ndarray:
+    """True values in each row of a narrow boolean matrix (a product with ones: several times
+    faster than ``mask.sum(axis=1)`` on numpy's small inner axes)."""
+    return (mask.view(np.uint8) @ np.ones(mask.shape[1], dtype=np.uint8)).astype(np.int64)
+
+
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` for short codes, sorting them as the integers
     their characters make (two-character codes: one 8-byte integer each) when they fit."""
@@ -196,7 +202,7 @@ def segments(table: EpisodeTable, placement_map: dict[str, str] | None = None, g
                          axis=1)[table.child]
     cuts = np.concatenate([birthdays, until[:, None]], axis=1)
     inside = (cuts > table.start[:, None]) & (cuts < table.end[:, None])
-    pieces = 1 + inside.sum(axis=1)
+    pieces = 1 + _row_counts(inside)
     n = int(pieces.sum())
     episode = np.repeat(np.arange(table.n_episodes), pieces)
     # Start of each piece: the episode start, then each cut inside it, in order.
@@ -215,7 +221,7 @@ def segments(table: EpisodeTable, placement_map: dict[str, str] | None = None, g
     last_piece = np.concatenate((first[1:] - 1, [n - 1]))
     seg_end[last_piece] = table.end
     seg_child = table.child[episode]
-    band = (seg_start[:, None] >= birthdays[episode]).sum(axis=1)  # band birthdays passed
+    band = _row_counts(seg_start[:, None] >= birthdays[episode])  # band birthdays passed
     stream = (seg_start < until[episode]).astype(np.int64)
     state = space.index(stream, band, category[episode])
     continues = later | ~table.new_period[episode]

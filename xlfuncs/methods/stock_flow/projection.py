@@ -241,7 +241,7 @@ def _run_all(stock, rates, exits, entrants, horizons, *, diagonal=None, clip=Fal
     for t in range(last + 1):
         if t:
             if variance:
-                V = M @ V @ M.T + (np.clip(m, 0, None) @ C).reshape(n, n) + noise_entry
+                V = M @ V @ M.T + (np.maximum(m, 0.0) @ C).reshape(n, n) + noise_entry
             m = M @ m + entrants
         if daily:
             means[t] = m
