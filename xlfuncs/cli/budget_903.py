@@ -116,7 +116,8 @@ def _directory(args) -> Path:
 
 
 def _sample_files(args) -> None:
-    """With ``--sample``, the bundled price list, budget and capacity where none is given."""
+    """With ``--sample``, the bundled price list, budget and capacity where none is given (the
+    budget and capacity are by the default lines, so not with a ``--lines`` file)."""
     from xlfuncs.cli import UserError
 
     if args.sample:
@@ -124,8 +125,9 @@ def _sample_files(args) -> None:
 
         samples = samples_dir()
         args.costs = args.costs or samples / "budget_costs.csv"
-        args.budget = args.budget or samples / "budget.csv"
-        args.capacity = args.capacity or samples / "budget_capacity.csv"
+        if args.lines is None:
+            args.budget = args.budget or samples / "budget.csv"
+            args.capacity = args.capacity or samples / "budget_capacity.csv"
     if args.costs is None:
         raise UserError("give the weekly costs: --costs COSTS.csv (placement,provider,weekly_cost)")
 
