@@ -5,9 +5,9 @@
 1. builds the four release files with ``scripts/release.py`` (sdist, wheel from it, twine
    check) into a temporary folder outside the checkout;
 2. the full wheel: a fresh virtual environment, ``pip install`` the wheel, then in an empty
-   folder ``xlfuncs demo``, ``templates --out``, ``recalc``, ``samples``, ``batch`` and
-   ``forecast-903 --sample``; checks that nothing was written into the installation and that
-   ``templates`` refuses to write there;
+   folder ``xlfuncs demo``, ``templates --out``, ``recalc``, ``samples``, ``batch``,
+   ``forecast-903 --sample`` and ``budget-903 --sample``; checks that nothing was written into
+   the installation and that ``templates`` refuses to write there;
 3. the slim wheel: a fresh environment holding only what pip resolves for it (numpy, xlwings),
    ``import xlfuncs.udfs``, one function's value and a scipy function's #N/A message.
 
@@ -103,6 +103,9 @@ def check_full(steps: Steps, wheel: Path, work: Path) -> None:
                                       "samples/councils.csv", "--out", "batch", "--summary-only"], empty)
     steps.run("full: xlfuncs forecast-903 --sample",
               [xlfuncs, "forecast-903", "--sample", "--months", "12", "--out", "forecast.csv"], empty)
+    steps.run("full: xlfuncs budget-903 --sample",
+              [xlfuncs, "budget-903", "--sample", "--as-at", "2022-12-31", "--out", "budget.csv",
+               "--template", "budget_monitoring.xlsx"], empty)
     site = steps.run("full: where the package is installed",
                      [python, "-c", "import xlfuncs, pathlib; print(pathlib.Path(xlfuncs.__file__).parent)"],
                      empty).strip()

@@ -19,3 +19,7 @@ def test_demo_runs_every_job_and_prints_the_headlines(tmp_path):
         assert (tmp_path / f"{name}.xlsx").exists()
     assert len(list((tmp_path / "spend-variation").glob("*.xlsx"))) == 151
     assert (tmp_path / "forecast-903.csv").exists()
+    assert "Month-end budget report as at 2022-12-31" in out
+    assert "forecast outturn £28,664,803" in out and "variance £984,803" in out
+    for name in ("report.csv", "sufficiency.csv", "high-cost.csv", "backtest.csv", "budget_monitoring.xlsx"):
+        assert (tmp_path / "budget-903" / name).exists()

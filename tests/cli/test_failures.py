@@ -60,6 +60,7 @@ def _p(folder: Path, *names: str) -> str:
     return str(folder.joinpath(*names))
 
 
+_BUDGET = ["--as-at", "2022-12-31", "--costs", str(SAMPLES / "budget_costs.csv")]
 _KEPT = {"out.xlsx": PREVIOUS, "out.csv": PREVIOUS, "summary.csv": PREVIOUS, "x.conf": PREVIOUS}
 
 
@@ -105,6 +106,15 @@ CASES: dict[str, Case] = {
     "forecast-903: full disk": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "3", "--out", _p(f, "disk", "out.csv")], "out.csv: cannot write", _disk_outputs(("out.csv",)), "full", {"out.csv": PREVIOUS}),
     "forecast-903: template on a read-only disk": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "3", "--out", _p(f, "f.csv"), "--template", _p(f, "disk", "out.xlsx")], "out.xlsx: cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),
     "forecast-903: bad months": Case(lambda f: ["forecast-903", str(SSDA903), "--months", "x", "--out", _p(f, "f.csv")], "--months"),
+    # budget-903
+    "budget-903: no such folder": Case(lambda f: ["budget-903", _p(f, "missing"), *_BUDGET, "--out", _p(f, "prev.xlsx")], "missing: no such folder", lambda f: [f / "prev.xlsx"]),
+    "budget-903: no such costs file": Case(lambda f: ["budget-903", str(SSDA903), "--as-at", "2022-12-31", "--costs", _p(f, "missing.csv"), "--out", _p(f, "prev.xlsx")], "missing.csv: file not found", lambda f: [f / "prev.xlsx"]),
+    "budget-903: out is a folder": Case(lambda f: ["budget-903", str(SSDA903), *_BUDGET, "--out", _p(f, "folder")], "folder: is a folder"),
+    "budget-903: read-only disk": Case(lambda f: ["budget-903", str(SSDA903), *_BUDGET, "--out", _p(f, "disk", "out.csv")], "out.csv: cannot write", _disk_outputs(("out.csv",)), "read-only", {"out.csv": PREVIOUS}),
+    "budget-903: full disk": Case(lambda f: ["budget-903", str(SSDA903), *_BUDGET, "--out", _p(f, "disk", "out.csv")], "out.csv: cannot write", _disk_outputs(("out.csv",)), "full", {"out.csv": PREVIOUS}),
+    "budget-903: template on a read-only disk": Case(lambda f: ["budget-903", str(SSDA903), *_BUDGET, "--out", _p(f, "b.csv"), "--template", _p(f, "disk", "out.xlsx")], "out.xlsx: cannot write", _disk_outputs(("out.xlsx",)), "read-only", {"out.xlsx": PREVIOUS}),
+    "budget-903: costs not CSV": Case(lambda f: ["budget-903", str(SSDA903), "--as-at", "2022-12-31", "--costs", _p(f, "notes.txt"), "--out", _p(f, "prev.xlsx")], "notes.txt: missing columns placement, weekly_cost", lambda f: [f / "prev.xlsx"]),
+    "budget-903: bad as-at": Case(lambda f: ["budget-903", str(SSDA903), "--as-at", "31/12/2022", "--costs", str(SAMPLES / "budget_costs.csv"), "--out", _p(f, "b.csv")], "--as-at"),
     # portable
     "portable: no such file": Case(lambda f: ["portable", _p(f, "missing.xlsx"), "-o", _p(f, "prev.xlsx")], "missing.xlsx: no such file", lambda f: [f / "prev.xlsx"]),
     "portable: not a workbook": Case(lambda f: ["portable", _p(f, "notes.txt"), "-o", _p(f, "prev.xlsx")], "notes.txt: not an .xlsx workbook", lambda f: [f / "prev.xlsx"]),

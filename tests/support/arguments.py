@@ -94,6 +94,8 @@ KNOWN: dict[str, list[Any]] = {
                             _column([0, 30, 365])],
     "LAC_STOCKFLOW_COST": [_column([40, 60]), _ONE_STATE, _column([0.002, 0.003]), _column([0.1, 0.2]),
                            _column([0, 30, 365]), _column([650, 3000])],
+    "LAC_STOCKFLOW_COST_SD": [_column([40, 60]), _ONE_STATE, _column([0.002, 0.003]), _column([0.1, 0.2]),
+                              _column([0, 30, 365]), _column([650, 3000])],
 }
 
 

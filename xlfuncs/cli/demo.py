@@ -2,8 +2,9 @@
 
 Builds every template from code (the same bytes as ``workbooks/``), recalculates each without
 Excel into an output folder and prints its headline results; then forecasts children in care
-from the bundled SSDA903 sample return and runs the spend-variation template for every council
-of the bundled panel (the samples ship in the wheel, so this works wherever xlfuncs is
+from the bundled SSDA903 sample return, runs the month-end budget report on it (forecast outturn
+against budget by placement line, sufficiency, the outturn back-test) and runs the
+spend-variation template for every council of the bundled panel (the samples ship in the wheel, so this works wherever xlfuncs is
 installed).
 """
 
@@ -86,6 +87,8 @@ def run(args) -> int:
     samples = samples_dir()
     if (samples / "ssda903").is_dir():
         failures += _forecast_903(out)
+    if (samples / "ssda903").is_dir() and (samples / "budget_costs.csv").is_file():
+        failures += _budget_903(out)
     if (samples / "councils.csv").exists() and "spend_variation.xlsx" in found:
         failures += _every_council(out / "templates" / "spend_variation.xlsx", out / "spend-variation")
     return 1 if failures else 0
@@ -97,6 +100,24 @@ def _forecast_903(out: Path) -> int:
     print("\nStock-flow forecast from the SSDA903 sample return (xlfuncs forecast-903)")
     target = out / "forecast-903.csv"
     return main(["forecast-903", "--sample", "--months", "24", "--out", str(target)])
+
+
+#: The as-at date of the demo's month-end report (a month end of the sample's last year).
+BUDGET_AS_AT = "2022-12-31"
+
+
+def _budget_903(out: Path) -> int:
+    from xlfuncs.cli import main
+
+    samples = samples_dir()
+    print(f"\nMonth-end budget report as at {BUDGET_AS_AT} on the SSDA903 sample return (xlfuncs budget-903)")
+    folder = out / "budget-903"
+    return main(["budget-903", "--sample", "--as-at", BUDGET_AS_AT,
+                 "--costs", str(samples / "budget_costs.csv"), "--budget", str(samples / "budget.csv"),
+                 "--capacity", str(samples / "budget_capacity.csv"),
+                 "--out", str(folder / "report.csv"), "--sufficiency", str(folder / "sufficiency.csv"),
+                 "--high-cost", str(folder / "high-cost.csv"), "--backtest", str(folder / "backtest.csv"),
+                 "--template", str(folder / "budget_monitoring.xlsx")])
 
 
 def _every_council(template: Path, out: Path) -> int:

@@ -69,6 +69,14 @@ def add_arguments(parser) -> None:
                              "supported accommodation, secure, other)")
     parser.add_argument("--template", type=Path, metavar="OUT.xlsx",
                         help="write the estimated ranges into a copy of the stock_flow template")
+    parser.add_argument("--backtest", type=Path, metavar="OUT.csv",
+                        help="back-test every method: re-estimated at each of the last "
+                             "--backtest-months month ends, its forecasts of the months since "
+                             "scored (MAPE, share inside the band) by placement group and horizon")
+    parser.add_argument("--backtest-months", type=int, default=24,
+                        help="month ends the back-test forecasts from (default 24)")
+    parser.add_argument("--backtest-detail", type=Path, metavar="OUT.csv",
+                        help="write every back-test forecast against what happened")
 
 
 
@@ -239,10 +247,18 @@ def run(args) -> int:
         _write_csv(args.drivers_out, ["period_start", "period_end", "placement", "weeks_of_care",
                                       "children", "placements_ended", "average_stay_days",
                                       "average_weekly_cost", "cost"], drivers)
+    backtest = None
+    if args.backtest or args.backtest_detail or args.template:
+        from xlfuncs.cli.backtest_903 import run_backtest, write_backtest
+
+        bar.set_postfix_str("back-testing")
+        backtest = run_backtest(directory, table, args, placement_map)
+        write_backtest(backtest, args.backtest, args.backtest_detail, _write_csv)
     if args.template:
         from xlfuncs.templates.stock_flow import fill_template
 
-        fill_template(args.template, model, by_category or None, args.inflation, args.months)
+        fill_template(args.template, model, by_category or None, args.inflation, args.months,
+                      backtest)
     bar.update()
     bar.close()
 
@@ -271,7 +287,14 @@ def run(args) -> int:
         uasc = [i for i, (stream, _, _) in enumerate(space.labels) if stream == "uasc"]
         print(f"  of whom UASC {model.stock[uasc].sum():,.0f} -> {result.counts[-1, uasc].sum():,.1f}"
               f" (UASC entrants {model.entrants[uasc].sum() * 365:,.1f} a year)")
+    if backtest is not None:
+        from xlfuncs.cli.backtest_903 import summary_lines
+
+        for line in summary_lines(backtest):
+            print(line)
     for path, what in ((args.costs_out, "projected costs"), (args.drivers_out, "cost drivers"),
+                       (args.backtest, "back-test scores"), (args.backtest_detail,
+                                                              "back-test forecasts and actuals"),
                        (args.template, "template with the estimated ranges")):
         if path:
             print(f"  {path}: {what}")

@@ -31,6 +31,7 @@ import numpy as np
 
 from xlfuncs.data import ssda903_rules as rules
 from xlfuncs.data.lookup import member
+from xlfuncs.data.ssda903_as_at import folders_known_at, rows_known_at
 from xlfuncs.methods.errors import InputError, NoDataError, NotFoundError
 from xlfuncs.methods.stock_flow.episodes import (
     NEVER,
@@ -371,6 +372,7 @@ def read_ssda903(
     conventions: str = "xlfuncs",
     strict: bool = False,
     short_breaks: str | None = None,
+    known_at: dt.date | str | None = None,
 ) -> EpisodeTable:
     """Read every collection year under ``directory`` into one clean table of episodes.
 
@@ -392,6 +394,10 @@ def read_ssda903(
         (default with ``"xlfuncs"``, as DfE's counts of children looked after leave them out)
         or kept (default with ``"cs-demand-model"``, which counts them). Either way the
         report counts them.
+    known_at : date or ``YYYY-MM-DD``, optional
+        Read the return as it stood at the end of this day (:mod:`xlfuncs.data.ssda903_as_at`):
+        later collection years and episodes starting after the day are not read, and an
+        episode ending after it is read as open.
 
     Returns
     -------
@@ -440,6 +446,9 @@ def read_ssda903(
     if rule not in SHORT_BREAK_RULES:
         raise NotFoundError("short_breaks", f'"{rule}" is not one of {", ".join(SHORT_BREAK_RULES)}')
     folders = year_folders(Path(directory))
+    if known_at is not None:
+        as_at = to_days(known_at)
+        folders = folders_known_at(folders, as_at)
     report = ReadReport(short_breaks=rule)
     problems = report.problems
 
@@ -461,6 +470,8 @@ def read_ssda903(
         uasc_parts.extend(uasc_part)
 
     rows = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    if known_at is not None:
+        rows = rows_known_at(rows, as_at)
     # Children by an integer key (the same id gives the same key in every file).
     ids = [rows["child"], *(h[0] for h in headers), *(u[0] for u in uasc_parts)]
     keys = np.split(_child_keys(np.concatenate(ids)), np.cumsum([a.size for a in ids])[:-1])

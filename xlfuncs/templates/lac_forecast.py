@@ -5,7 +5,8 @@ side: Rising CLA (the rate per 10,000 rising, then levelling off: LAC_FORECAST's
 method), Population growth only (today's rate held) and Falling CLA (the rate brought to the
 national average over 5 years, then held); for comparison, a trend of the counts with its
 prediction interval; the change in annual cost after 3, 5 and 10 years, each scenario's row
-followed by the published figures; a chart.
+followed by the published figures; a chart; a Backtest sheet scoring each trend method fitted
+to the years before on the year after (``FORECAST_MAPE``, ``FORECAST_COVERAGE``).
 
 The report publishes the 2012 and 2017 counts, the scenario table, the 27% rise in activity of
 its Rising scenario and the 5 years of its Falling one; seed 004 gives the national rate. It
@@ -96,8 +97,64 @@ def build() -> Workbook:
     _inputs(workbook, inputs)
     _calibration(workbook, calibration)
     _scenarios(workbook, scenarios)
+    _backtest(workbook, workbook.create_sheet("Backtest"))
     workbook.active = 3
     return workbook
+
+
+# --------------------------------------------------------------------------- Backtest
+
+#: The trend methods back-tested, and the fewest counts each is fitted to.
+BACKTEST_METHODS = ("linear", "exponential", "ets")
+BACKTEST_FIRST_FIT = 3
+
+
+def _backtest(workbook: Workbook, sheet) -> None:
+    """Each trend method fitted to the history up to a year and scored on the year after."""
+    sheet["A1"] = "Back-test: each trend fitted to the years before, scored on the year after"
+    sheet["A1"].font = Font(bold=True, size=13)
+    note(sheet, "A2", "LAC_FORECAST fitted to the counts up to a year, one year ahead, against the "
+         "count that year (Inputs). With the illustrative 2013-2016 counts this shows the method; "
+         "with your own SSDA903 counts it shows how good each trend would have been.")
+    header_row(sheet, 4, ["Method", "Forecasts", "MAPE", "Actuals inside the interval"])
+    top = 5 + len(BACKTEST_METHODS) + 2
+    header_row(sheet, top - 1, ["Method", "Fitted to years up to", "Year forecast", "Forecast",
+                                "Lower", "Upper", "Actual", "Absolute % error", "Inside?"])
+    row = top
+    for k, method in enumerate(BACKTEST_METHODS):
+        first = row
+        for fitted in range(BACKTEST_FIRST_FIT, len(HISTORY)):
+            known = f"Inputs!$B${HIST_FIRST}:$B${HIST_FIRST + fitted - 1}"
+            years = f"Inputs!$A${HIST_FIRST}:$A${HIST_FIRST + fitted - 1}"
+            sheet.cell(row=row, column=1, value=method)
+            sheet.cell(row=row, column=2, value=f"=Inputs!A{HIST_FIRST + fitted - 1}")
+            sheet.cell(row=row, column=3, value=f"=Inputs!A{HIST_FIRST + fitted}")
+            cell = sheet.cell(row=row, column=4,
+                              value=f'=SUM(LAC_FORECAST({known},1,"{method}",,,,,{years}))')
+            cell.fill, cell.number_format = OUTPUT_FILL, COUNT_1DP
+            sheet[f"E{row}"] = ArrayFormula(
+                f"E{row}:F{row}", f'=LAC_FORECAST_INTERVAL({known},1,"{method}",{_in("Confidence")},{years})')
+            for col in "EF":
+                sheet[f"{col}{row}"].fill, sheet[f"{col}{row}"].number_format = OUTPUT_FILL, COUNT_1DP
+            sheet.cell(row=row, column=7, value=f"=Inputs!B{HIST_FIRST + fitted}").number_format = COUNT
+            cell = sheet.cell(row=row, column=8, value=f"=ABS(D{row}-G{row})/G{row}")
+            cell.fill, cell.number_format = OUTPUT_FILL, PERCENT
+            sheet.cell(row=row, column=9,
+                       value=f'=IF(AND(G{row}>=E{row},G{row}<=F{row}),"yes","no")').fill = OUTPUT_FILL
+            row += 1
+        last = row - 1
+        summary = 5 + k
+        sheet.cell(row=summary, column=1, value=method)
+        sheet.cell(row=summary, column=2, value=f"=COUNT(G{first}:G{last})")
+        cell = sheet.cell(row=summary, column=3, value=f"=FORECAST_MAPE(G{first}:G{last},D{first}:D{last})")
+        cell.fill, cell.number_format = OUTPUT_FILL, "0.00%"
+        cell = sheet.cell(row=summary, column=4,
+                          value=f"=FORECAST_COVERAGE(G{first}:G{last},E{first}:E{last},F{first}:F{last})")
+        cell.fill, cell.number_format = OUTPUT_FILL, PERCENT
+        define(workbook, f"BacktestMape{method.capitalize()}", sheet, f"C{summary}")
+    sheet.column_dimensions["A"].width = 14
+    for col in "BCDEFGHI":
+        sheet.column_dimensions[col].width = 14
 
 
 # --------------------------------------------------------------------------- Inputs

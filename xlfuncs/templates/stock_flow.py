@@ -6,7 +6,9 @@ categories; 20 for a model estimated with cs-demand-model's conventions), the da
 probabilities between states, the daily probability of leaving care and the daily entrants,
 as estimated by ``xlfuncs forecast-903`` from SSDA903 episodes. A Scenario sheet scales entrants, exits and moves per state; the
 Projection sheet projects the adjusted model month by month with ``LAC_STOCKFLOW_PROJECT``,
-the total with its band of two standard deviations and the cost of care.
+the total with its band of two standard deviations and the cost of care. The Backtest sheet
+holds every forecasting method's past forecasts of the total against the children actually in
+care, scored with ``FORECAST_MAPE`` and ``FORECAST_COVERAGE`` (``forecast-903 --backtest``).
 
 The committed template carries the model estimated from the bundled SYNTHETIC samples
 (``samples/ssda903``, reference year April 2022 to March 2023). ``xlfuncs forecast-903 DIR
@@ -26,6 +28,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from xlfuncs.resources import samples_dir
 from xlfuncs.templates import Template, to_bytes
+from xlfuncs.templates._backtest import add_backtest_sheet, sample_backtest
 from xlfuncs.templates._layout import (
     DERIVED_FILL,
     INPUT_FILL,
@@ -87,10 +90,12 @@ def _band_chart(sheet, top: int, bottom: int, total: str, lower: str, upper: str
 
 
 def build(model=None, costs: dict[str, float] | None = None, inflation: float | None = None,
-          months: int = 24) -> Workbook:
-    """The workbook, holding ``model`` (default: the synthetic samples' model)."""
+          months: int = 24, backtest=None) -> Workbook:
+    """The workbook, holding ``model`` (default: the synthetic samples' model) and the
+    back-test of the forecasting methods (default: the samples' with their model)."""
     from xlfuncs.methods.stock_flow.states import DEFAULT
 
+    sample = model is None
     if model is None:
         model = sample_model()
     space = model.space if model is not None else DEFAULT
@@ -302,12 +307,13 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
     proj.column_dimensions["A"].width = 30
     proj.column_dimensions["B"].width = 12
     proj.freeze_panes = f"D{top}"
+    add_backtest_sheet(workbook, sample_backtest() if sample and backtest is None else backtest)
     workbook.active = workbook.sheetnames.index("Projection")
     return workbook
 
 
 def fill_template(path: str | Path, model, costs: dict[str, float] | None = None,
-                  inflation: float | None = None, months: int = 24) -> Path:
+                  inflation: float | None = None, months: int = 24, backtest=None) -> Path:
     """Write a copy of the template holding ``model``'s ranges (and costs) to ``path``.
 
     Examples
@@ -322,7 +328,7 @@ def fill_template(path: str | Path, model, costs: dict[str, float] | None = None
     from xlfuncs.xlsx.atomic import write_bytes
 
     path = Path(path)
-    write_bytes(path, to_bytes(build(model, costs, inflation, months)))  # whole or not at all
+    write_bytes(path, to_bytes(build(model, costs, inflation, months, backtest)))  # whole or not at all
     return path
 
 

@@ -183,16 +183,20 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return distinct, inverse.ravel()
 
 
-def segments(table: EpisodeTable, placement_map: dict[str, str] | None = None):
+def segments(table: EpisodeTable, placement_map: dict[str, str] | None = None, grouping=None):
     """Split episodes where a birthday moves a child between age bands or UASC status ends.
 
     Returns ``(child, start, end, state, continues, moved)`` arrays of segments sorted by child
     and start, each in one state of :data:`~xlfuncs.methods.stock_flow.states.DEFAULT` for its
     whole length; ``continues`` is False where a segment starts a period of care, ``moved``
-    True where it starts with a move of placement (see :func:`categories`).
+    True where it starts with a move of placement (see :func:`categories`). ``grouping``,
+    ``(space, group index of each episode)``, puts episodes in the placement groups of another
+    space with the same streams and bands (budget lines, say) instead of DfE's categories.
     """
-    space = DEFAULT
+    space = DEFAULT if grouping is None else grouping[0]
     category, moves = categories(table, placement_map)
+    if grouping is not None:
+        category = np.asarray(grouping[1], dtype=np.int64)
     until = table.uasc_until[table.child]
     birthdays = np.stack([birthday_days(table.dob, years) for years in BAND_STARTS[1:]],
                          axis=1)[table.child]
@@ -230,6 +234,7 @@ def estimate(
     reference_start: dt.date | str,
     reference_end: dt.date | str,
     placement_map: dict[str, str] | None = None,
+    grouping=None,
 ) -> StockFlowModel:
     """Estimate stock, daily transition probabilities and entrants over a reference period.
 
@@ -242,12 +247,15 @@ def estimate(
     placement_map : dict, optional
         ``{code: group}`` changes to the grouping of placement codes (the groups of DfE's
         view, :data:`~xlfuncs.methods.stock_flow.placements.DFE_CATEGORIES`).
+    grouping : (StateSpace, ndarray), optional
+        Placement groups other than DfE's categories: a space with the default streams and
+        bands and the group index of each episode in it (see :func:`segments`).
 
     Returns
     -------
     StockFlowModel
         Stock at the end of ``reference_end``; rates, exits and entrants per day, over the
-        60 states of :data:`~xlfuncs.methods.stock_flow.states.DEFAULT`.
+        60 states of :data:`~xlfuncs.methods.stock_flow.states.DEFAULT` (or of ``grouping``'s).
 
     Notes
     -----
@@ -277,8 +285,9 @@ def estimate(
     if table.conventions == "cs-demand-model":
         return estimate_compatible(table, reference_start, reference_end, placement_map)
     start, end = _check_period(table, reference_start, reference_end)
-    child, s, e, state, continues, moved = segments(table, placement_map)
-    N = DEFAULT.n
+    child, s, e, state, continues, moved = segments(table, placement_map, grouping)
+    space = DEFAULT if grouping is None else grouping[0]
+    N = space.n
     n = s.size
     same_next = np.zeros(n, dtype=bool)
     same_next[:-1] = (child[:-1] == child[1:]) & (e[:-1] == s[1:]) & continues[1:]
@@ -313,7 +322,7 @@ def estimate(
         reference_end=from_days(end),
         conventions="xlfuncs",
         counts={"exposure": exposure, "flows": flows, "entries": entries, "days": days},
-        space=DEFAULT,
+        space=space,
     )
 
 
