@@ -78,11 +78,14 @@ def test_half_the_xlfuncs_cells_stay_live_and_the_counts_are_printed(portable_co
 
 
 def test_only_functions_without_a_native_form_are_frozen(portable_copies):
+    """Or a call that chooses, by a typed word, a method only xlfuncs computes (the
+    back-test's "ets" row): that choice has no native form, the function's others have."""
     registry = functions()
     for name in ALL:
         for conversion in portable_copies[name].report.frozen:
             function = registry[conversion.frozen_function]
-            assert hasattr(function.native, "reason"), f"{name}: {conversion.where}: {conversion.reason}"
+            chosen = conversion.reason.endswith("has no form in Excel's own functions")
+            assert hasattr(function.native, "reason") or chosen, f"{name}: {conversion.where}: {conversion.reason}"
 
 
 def test_frozen_cells_carry_a_note_saying_how_to_get_them_live(portable_copies):

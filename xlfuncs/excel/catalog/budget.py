@@ -7,6 +7,7 @@ back-test sheets score past forecasts with ``FORECAST_MAPE`` and ``FORECAST_COVE
 """
 
 import xlfuncs.methods.budget  # noqa: F401  (the package every budget method lives in)
+from xlfuncs.excel.native import NativeCall, guarded, numbers_check, without_native
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
 from xlfuncs.methods import accuracy
 from xlfuncs.methods.budget import band
@@ -24,6 +25,42 @@ _MODEL = (
     Arg("days", "Increasing horizons in whole days from today, e.g. the days to 31 March.",
         kind="vector"),
 )
+
+# --------------------------------------------------------------------------- native forms
+
+#: Why the band stays with xlfuncs in a portable copy.
+_CARRIED_VARIANCE = without_native(
+    "it carries the covariance of every pair of states forward one day at a time over the "
+    "horizon, a step for every day that one Excel formula cannot repeat"
+)
+
+
+def _mape_native(call: NativeCall) -> str:
+    actuals, forecasts = call["actuals"], call["forecasts"]
+    if actuals.size != forecasts.size:
+        return "#N/A"
+    call.needs_array()
+    a, f = actuals.column(), forecasts.column()
+    keep = f"ISNUMBER({a})*ISNUMBER({f})*({a}<>0)"
+    # a left-out pair divides by 1, not by its 0, and counts 0
+    value = f"SUM({keep}*ABS({f}-{a})/(ABS({a})+1-{keep}))/SUM({keep})"
+    checks = [numbers_check(actuals, "missing"), numbers_check(forecasts, "missing"),
+              (f"SUM({keep})=0", "#DIV/0!")]
+    return guarded(checks, value)
+
+
+def _coverage_native(call: NativeCall) -> str:
+    actuals, lower, upper = call["actuals"], call["lower"], call["upper"]
+    if not actuals.size == lower.size == upper.size:
+        return "#N/A"
+    call.needs_array()
+    a, low, high = actuals.column(), lower.column(), upper.column()
+    keep = f"ISNUMBER({a})*ISNUMBER({low})*ISNUMBER({high})"
+    checks = [numbers_check(actuals, "missing"), numbers_check(lower, "missing"),
+              numbers_check(upper, "missing"),
+              (f"SUM({keep}*({low}>{high}))>0", "#NUM!"), (f"SUM({keep})=0", "#DIV/0!")]
+    return guarded(checks, f"SUM({keep}*({a}>={low})*({a}<={high}))/SUM({keep})")
+
 
 register(
     ExcelFunction(
@@ -43,6 +80,7 @@ register(
             Arg("inflation", "Optional: annual rise in costs, e.g. 0.03 for 3% (default 0).", default=0.0),
         ),
         example="=LAC_STOCKFLOW_COST_SD(Stock, Transitions, Exits, Entrants, DaysLeft, WeeklyCost)",
+        native=_CARRIED_VARIANCE,
     )
 )
 
@@ -60,6 +98,7 @@ register(
             Arg("forecasts", "What was forecast, one cell per actual.", kind="vector", blanks="missing"),
         ),
         example="=FORECAST_MAPE(C5:C28, D5:D28)",
+        native=_mape_native,
     )
 )
 
@@ -78,5 +117,6 @@ register(
             Arg("upper", "Upper end of each forecast's band.", kind="vector", blanks="missing"),
         ),
         example="=FORECAST_COVERAGE(C5:C28, E5:E28, F5:F28)",
+        native=_coverage_native,
     )
 )
