@@ -25,14 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from xlfuncs.methods.errors import OutOfDomainError, ShapeError
-from xlfuncs.methods.stock_flow.projection import (
-    _horizons,
-    _vector,
-    check_model,
-    run,
-    transition_matrix,
-)
+from xlfuncs.methods.stock_flow.projection import cost_model, run, transition_matrix
 
 
 def cost_variance(matrix: np.ndarray, covariances: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -114,17 +107,8 @@ def stockflow_cost_sd(stock: ArrayLike, transitions: ArrayLike, exits: ArrayLike
     >>> float(stockflow_cost_sd([100], [[0]], [0.01], [0], [30], [700])[0].round(0))
     8383.0
     """
-    stock, rates, exits, entrants, _ = check_model(stock, transitions, exits, entrants)
-    horizons = _horizons(days)
-    if np.any(np.diff(horizons) <= 0):
-        raise OutOfDomainError("days", "must increase for costs between horizons")
-    weekly = _vector(weekly_cost, "weekly_cost")
-    if weekly.size != stock.size:
-        raise ShapeError("weekly_cost", f"expected {stock.size} values (one per state)")
-    if np.any(weekly < 0):
-        raise OutOfDomainError("weekly_cost", "a cost cannot be negative")
-    if not np.isfinite(inflation) or inflation <= -1 or inflation > 1:
-        raise OutOfDomainError("inflation", "must be between -100% and 100% a year")
+    stock, rates, exits, entrants, horizons, weekly = cost_model(
+        stock, transitions, exits, entrants, days, weekly_cost, inflation)
     every_day = np.arange(int(horizons.max()) + 1)
     _, cov, _ = run(stock, rates, exits, entrants, every_day, variance=True)
     matrix = transition_matrix(rates, exits)

@@ -381,6 +381,25 @@ def stockflow_total(stock: ArrayLike, transitions: ArrayLike, exits: ArrayLike,
     return np.clip(total, 0.0, None)
 
 
+def cost_model(stock: ArrayLike, transitions: ArrayLike, exits: ArrayLike, entrants: ArrayLike,
+               days: ArrayLike, weekly_cost: ArrayLike, inflation: float) -> tuple[np.ndarray, ...]:
+    """The checked model, horizons and weekly costs of a costing (:func:`stockflow_cost` and
+    the band of :mod:`xlfuncs.methods.budget.band`): ``days`` must increase, one non-negative
+    weekly cost per state, inflation between -100% and 100% a year."""
+    stock, rates, exits, entrants, _ = check_model(stock, transitions, exits, entrants)
+    horizons = _horizons(days)
+    if np.any(np.diff(horizons) <= 0):
+        raise OutOfDomainError("days", "must increase for costs between horizons")
+    weekly = _vector(weekly_cost, "weekly_cost")
+    if weekly.size != stock.size:
+        raise ShapeError("weekly_cost", f"expected {stock.size} values (one per state)")
+    if np.any(weekly < 0):
+        raise OutOfDomainError("weekly_cost", "a cost cannot be negative")
+    if not np.isfinite(inflation) or inflation <= -1 or inflation > 1:
+        raise OutOfDomainError("inflation", "must be between -100% and 100% a year")
+    return stock, rates, exits, entrants, horizons, weekly
+
+
 def stockflow_cost(stock: ArrayLike, transitions: ArrayLike, exits: ArrayLike,
                    entrants: ArrayLike, days: ArrayLike, weekly_cost: ArrayLike,
                    inflation: float = 0.0) -> np.ndarray:
@@ -417,17 +436,8 @@ def stockflow_cost(stock: ArrayLike, transitions: ArrayLike, exits: ArrayLike,
     >>> stockflow_cost([7], [[0]], [0], [0], [1, 8], [700])
     array([ 700., 4900.])
     """
-    stock, rates, exits, entrants, _ = check_model(stock, transitions, exits, entrants)
-    horizons = _horizons(days)
-    if np.any(np.diff(horizons) <= 0):
-        raise OutOfDomainError("days", "must increase for costs between horizons")
-    weekly = _vector(weekly_cost, "weekly_cost")
-    if weekly.size != stock.size:
-        raise ShapeError("weekly_cost", f"expected {stock.size} values (one per state)")
-    if np.any(weekly < 0):
-        raise OutOfDomainError("weekly_cost", "a cost cannot be negative")
-    if not np.isfinite(inflation) or inflation <= -1 or inflation > 1:
-        raise OutOfDomainError("inflation", "must be between -100% and 100% a year")
+    stock, rates, exits, entrants, horizons, weekly = cost_model(
+        stock, transitions, exits, entrants, days, weekly_cost, inflation)
     _, _, daily = run(stock, rates, exits, entrants, horizons, daily=True)
     t = np.arange(daily.shape[0])
     per_day = daily @ (weekly / 7.0) * (1.0 + inflation) ** (t / 365.25)
