@@ -24,7 +24,7 @@ from xlfuncs.portable.formula import describe, parse, parse_reference, render
 
 #: The functions that have no form in Excel's own functions, and stay with xlfuncs.
 WITHOUT_NATIVE = {
-    "LAC_STOCKFLOW_PROJECT", "LAC_STOCKFLOW_SD", "LAC_STOCKFLOW_TOTAL", "LAC_STOCKFLOW_COST",
+    "LAC_STOCKFLOW_SD", "LAC_STOCKFLOW_COST",
     "CBA_STAY_PROFILE",
     "CBA_MC_NPV", "CBA_MC_NET_SAVINGS", "CBA_MC_PAYBACK", "CBA_TORNADO",
     "CBA_COHORT_MC", "CBA_COHORT_MC_PAYBACK", "CBA_COHORT_MC_CORREL", "CBA_COHORT_TORNADO",

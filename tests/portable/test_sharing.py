@@ -174,8 +174,8 @@ def test_the_input_is_never_changed_and_never_overwritten(tmp_path):
 def test_cli_summary_and_frozen_cells(tmp_path):
     done = _cli("portable", WORKBOOKS_DIR / "stock_flow.xlsx", "-o", tmp_path / "copy.xlsx")
     assert done.returncode == 0, done.stderr
-    assert "5 formulas calling xlfuncs: 0 live in Excel's own functions, 5 frozen at their values" in done.stdout
-    assert "frozen Projection!D5:BK28: LAC_STOCKFLOW_PROJECT: it moves the children between states" in done.stdout
+    assert "5 formulas calling xlfuncs: 2 live in Excel's own functions, 3 frozen at their values" in done.stdout
+    assert "frozen Projection!BM5:BM28: LAC_STOCKFLOW_TOTAL: a total plus or minus standard deviations" in done.stdout
     refused = _cli("portable", WORKBOOKS_DIR / "stock_flow.xlsx", "-o", tmp_path / "copy.xlsm")
     assert refused.returncode == 2 and "give it an .xlsx name" in refused.stderr
 
