@@ -26,6 +26,10 @@ The rules every native form follows:
   ``CHOOSE(MATCH(...))`` over every choice. A choice that has no native form (Holt smoothing's
   parameter search, the exact Mann-Whitney distribution) gives ``#N/A`` in the native cell,
   and the converter notes on the cell which choice needs xlfuncs (:meth:`NativeCall.note`);
+* intermediate results are worked out inside the formula, except where no formula can hold
+  them: the powers of the stock-flow projection's one-day matrix, each the square of the one
+  before, would double the text at every step. Those go in working cells on the call's sheet
+  (:class:`HelperCells`), made once for every call over the same inputs;
 * a call that cannot be written at all raises :class:`NoNativeForm` with the reason, and the
   converter freezes the cell at its value with a comment saying why and how to get it live.
 """

@@ -4,9 +4,11 @@ A council that receives a template without the add-in sees ``#NAME?`` in every x
 soon as anything recalculates. The portable copy replaces every xlfuncs call by its native form,
 the same calculation in Excel's own functions (declared beside each function's Excel face:
 :mod:`xlfuncs.excel.native`), so the cell stays live when an input changes. A function with no
-native form (the daily stock-flow projection, the Monte Carlo simulations, the tornado, the
-Shapley decomposition) is replaced by its value from a fresh recalculation, with a note on the
-cell saying so and how to get it live again.
+native form (the variance of the stock-flow projection, the Monte Carlo simulations, the
+tornado, the Shapley decomposition) is replaced by its value from a fresh recalculation, with a
+note on the cell saying so and how to get it live again. A native form that needs intermediate
+results no one formula can hold (the powers of the stock-flow projection's one-day matrix) has
+them written in working cells, under a heading, to the right of what the call's sheet holds.
 
 The copy is written from the original part by part: styles, charts, defined names and data
 validation are kept byte for byte; only the sheets whose cells change, their relationships (for

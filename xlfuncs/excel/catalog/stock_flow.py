@@ -7,10 +7,12 @@ transition probabilities, exit probabilities and entrants per day; ``xlfuncs for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xlfuncs.excel.native import (
     HelperCell,
+    HelperCells,
     NativeArg,
     NativeCall,
     NoNativeForm,
@@ -95,58 +97,134 @@ def _bits(days: NativeArg) -> int:
     return _BITS
 
 
-def _powers(call: NativeCall, n: int, bits: int) -> _Powers:
-    """The working cells of the call's model, made on the sheet once for every call over it."""
+def _area(row: int, col: int, rows: int, cols: int) -> str:
+    return Reference("", row, col, row + rows - 1, col + cols - 1).text
+
+
+def _squarings(
+    cells: list[HelperCell], row: int, col: int, size: int, bits: int, one_day: Callable[[int], list[HelperCell]]
+) -> list[str]:
+    """The one-day matrix (its cells from ``one_day(first row)``) and its squares, each under
+    a label, from ``row`` down; returns their ranges."""
+    powers: list[str] = []
+    for k in range(bits):
+        days = 2**k
+        cells.append(HelperCell(row, col, value=f"One-day matrix to the power {days:,} ({days:,} day{'s' if k else ''})"))
+        first = row + 1
+        if k == 0:
+            cells += one_day(first)
+        else:
+            cells.append(HelperCell(first, col, formula=f"MMULT({powers[-1]},{powers[-1]})", rows=size, cols=size))
+        powers.append(_area(first, col, size, size))
+        row = first + size
+    return powers
+
+
+def _one_day(call: NativeCall, n: int, col: int, first: int, factor: str = "") -> list[HelperCell]:
+    """The states' part of the one-day matrix B = A': the transitions off the diagonal, 1 minus
+    the daily probability of leaving on it, each times ``factor`` (the daily price factor)."""
+    transitions, exits = call["transitions"], call["exits"]
+    times = f"{factor}*" if factor else ""
+    cells = []
+    for i in range(n):
+        for j in range(n):
+            text = f"1-({_leaving(transitions, exits, i, n)})" if i == j else _number(_entry(transitions, i, j))
+            cells.append(HelperCell(first + i, col + j, formula=f"{times}({text})" if factor else text))
+    return cells
+
+
+def _heading(call: NativeCall, what: str) -> str:
     stock, transitions, exits, entrants = (call[name] for name in ("stock", "transitions", "exits", "entrants"))
-    helpers = call.helpers
-    if helpers is None:
+    return (
+        f"xlfuncs portable: working cells of the stock-flow {what} over {stock.text}, "
+        f"{transitions.text}, {exits.text} and {entrants.text} (LAC_STOCKFLOW_ formulas of "
+        "this sheet read them). Below: today's stock and what follows it; the identity; then "
+        "the one-day matrix of the model (the transitions with each diagonal 1 minus the daily "
+        "probability of leaving, the entrants below) and its powers, each the square of the one "
+        "before. They follow the inputs; do not edit them."
+    )
+
+
+def _helpers(call: NativeCall, size: int) -> HelperCells:
+    if call.helpers is None:
         raise NoNativeForm("it needs working cells on the sheet for the powers of its one-day matrix")
-    size = n + 1
     call.elements(size * size, "the one-day matrix")
-    key = ("stock-flow", stock.text, transitions.text, exits.text, entrants.text, bits)
+    return call.helpers
+
+
+def _model_key(call: NativeCall) -> tuple[str, ...]:
+    return tuple(call[name].text for name in ("stock", "transitions", "exits", "entrants"))
+
+
+def _powers(call: NativeCall, n: int, bits: int) -> _Powers:
+    """The working cells of the call's model, made on the sheet once for every call over it:
+    z(0)' = [stock, 1] and B = [[M', 0], [e', 1]]."""
+    stock, entrants = call["stock"], call["entrants"]
+    size = n + 1
+    helpers = _helpers(call, size)
 
     def block(r0: int, c0: int) -> tuple[_Powers, list[HelperCell]]:
-        def area(row: int, rows: int, cols: int) -> str:
-            return Reference("", row, c0, row + rows - 1, c0 + cols - 1).text
-
-        heading = (
-            f"xlfuncs portable: working cells of the stock-flow projection over {stock.text}, "
-            f"{transitions.text}, {exits.text} and {entrants.text} (LAC_STOCKFLOW_ formulas of "
-            "this sheet read them). Below: today's stock followed by 1; the identity; then the "
-            "one-day matrix of the model (the transitions with each diagonal 1 minus the daily "
-            "probability of leaving, the entrants below, 1 in the corner) and its powers, each "
-            "the square of the one before. They follow the inputs; do not edit them."
-        )
-        cells = [HelperCell(r0, c0, value=heading), HelperCell(r0 + 1, c0, value="Stock today, then 1")]
+        cells = [HelperCell(r0, c0, value=_heading(call, "projection")), HelperCell(r0 + 1, c0, value="Stock today, then 1")]
         cells += [HelperCell(r0 + 2, c0 + j, formula=_number(stock.element(j))) for j in range(n)]
         cells.append(HelperCell(r0 + 2, c0 + n, value=1))
         cells.append(HelperCell(r0 + 3, c0, value="Identity"))
         top = r0 + 4
         cells += [HelperCell(top + i, c0 + j, value=int(i == j)) for i in range(size) for j in range(size)]
-        identity, states_identity = area(top, size, size), area(top, n, n)
-        row = top + size
-        powers: list[str] = []
-        for k in range(bits):
-            days = 2**k
-            cells.append(HelperCell(row, c0, value=f"One-day matrix to the power {days:,} ({days:,} day{'s' if k else ''})"))
-            first = row + 1
-            if k == 0:
-                for i in range(n):
-                    for j in range(n):
-                        text = f"1-({_leaving(transitions, exits, i, n)})" if i == j else _number(_entry(transitions, i, j))
-                        cells.append(HelperCell(first + i, c0 + j, formula=text))
-                    cells.append(HelperCell(first + i, c0 + n, value=0))
-                cells += [HelperCell(first + n, c0 + j, formula=_number(entrants.element(j))) for j in range(n)]
-                cells.append(HelperCell(first + n, c0 + n, value=1))
-            else:
-                previous = powers[-1]
-                cells.append(HelperCell(first, c0, formula=f"MMULT({previous},{previous})", rows=size, cols=size))
-            powers.append(area(first, size, size))
-            row = first + size
-        found = _Powers(area(r0 + 2, 1, size), identity, states_identity, tuple(powers))
-        return found, cells
 
-    return helpers.block(key, 4 + size + bits * (size + 1), block)
+        def one_day(first: int) -> list[HelperCell]:
+            found = _one_day(call, n, c0, first)
+            found += [HelperCell(first + i, c0 + n, value=0) for i in range(n)]
+            found += [HelperCell(first + n, c0 + j, formula=_number(entrants.element(j))) for j in range(n)]
+            found.append(HelperCell(first + n, c0 + n, value=1))
+            return found
+
+        powers = _squarings(cells, top + size, c0, size, bits, one_day)
+        return _Powers(_area(r0 + 2, c0, 1, size), _area(top, c0, size, size), _area(top, c0, n, n), tuple(powers)), cells
+
+    return helpers.block(("projection", *_model_key(call), bits), 4 + size + bits * (size + 1), block)
+
+
+def _cost_powers(call: NativeCall, n: int, bits: int) -> _Powers:
+    """The working cells of the cost of the call's model: with g the daily price factor
+    (1 + inflation)^(1/365.25), z(t) = [g^t m(t), cost of days 1 to t, g^t] moves by
+    B = [[g M', g M' w/7, 0], [0, 1, 0], [g e', g e'w/7, g]] (w the weekly costs), so that the
+    cost accumulates in the same powers as the projection."""
+    stock, entrants, weekly, inflation = call["stock"], call["entrants"], call["weekly_cost"], call["inflation"]
+    size = n + 2
+    helpers = _helpers(call, size)
+
+    def block(r0: int, c0: int) -> tuple[_Powers, list[HelperCell]]:
+        cells = [
+            HelperCell(r0, c0, value=_heading(call, "cost")),
+            HelperCell(r0 + 1, c0, value="Stock today, then the cost so far (0) and the price factor (1)"),
+        ]
+        cells += [HelperCell(r0 + 2, c0 + j, formula=_number(stock.element(j))) for j in range(n)]
+        cells += [HelperCell(r0 + 2, c0 + n, value=0), HelperCell(r0 + 2, c0 + n + 1, value=1)]
+        cells.append(HelperCell(r0 + 3, c0, value="Cost of a day in each state, then the daily price factor (1 + inflation)^(1/365.25)"))
+        cells += [HelperCell(r0 + 4, c0 + j, formula=f"{_number(weekly.element(j))}/7") for j in range(n)]
+        cells.append(HelperCell(r0 + 4, c0 + n, formula=f"(1+{inflation.or_default()})^(1/365.25)"))
+        daily, factor = _area(r0 + 4, c0, 1, n), _area(r0 + 4, c0 + n, 1, 1)
+        cells.append(HelperCell(r0 + 5, c0, value="Identity"))
+        top = r0 + 6
+        cells += [HelperCell(top + i, c0 + j, value=int(i == j)) for i in range(size) for j in range(size)]
+
+        def one_day(first: int) -> list[HelperCell]:
+            found = _one_day(call, n, c0, first, factor)
+            for i in range(n):
+                found.append(HelperCell(first + i, c0 + n, formula=f"SUMPRODUCT({_area(first + i, c0, 1, n)},{daily})"))
+                found.append(HelperCell(first + i, c0 + n + 1, value=0))
+            found += [HelperCell(first + n, c0 + j, value=int(j == n)) for j in range(size)]
+            last = first + n + 1
+            found += [HelperCell(last, c0 + j, formula=f"{factor}*{_number(entrants.element(j))}") for j in range(n)]
+            found.append(HelperCell(last, c0 + n, formula=f"SUMPRODUCT({_area(last, c0, 1, n)},{daily})"))
+            found.append(HelperCell(last, c0 + n + 1, formula=factor))
+            return found
+
+        powers = _squarings(cells, top + size, c0, size, bits, one_day)
+        return _Powers(_area(r0 + 2, c0, 1, size), _area(top, c0, size, size), _area(top, c0, n, n), tuple(powers)), cells
+
+    key = ("cost", *_model_key(call), weekly.text, inflation.text, bits)
+    return helpers.block(key, 6 + size + bits * (size + 1), block)
 
 
 def _shape_ok(call: NativeCall) -> int | None:
@@ -288,6 +366,71 @@ _DAYS = Arg("days", "Horizons in whole days from today (0 to 36,525), one row or
             kind="vector")
 _MODEL = (_STOCK, _TRANSITIONS, _EXITS, _ENTRANTS, _DAYS)
 
+def _increasing(days: NativeArg, horizons: int) -> list[tuple[str, str]]:
+    """The cost's check that the horizons increase."""
+    if horizons == 1:
+        return []
+    if days.ref is not None:
+        if days.ref.rows == 1:
+            later, earlier = days.ref.part(0, 1, 1, horizons - 1), days.ref.part(0, 0, 1, horizons - 1)
+        else:
+            later, earlier = days.ref.part(1, 0, horizons - 1, 1), days.ref.part(0, 0, horizons - 1, 1)
+        return [(f"SUMPRODUCT(({later.text}-{earlier.text}<=0)*1)>0", "#NUM!")]
+    if days.is_literal:
+        values = days.literal if isinstance(days.literal, list) else [(days.literal,)]
+        flat = [v for row in values for v in row]
+        steps = all(finite_number(a) and finite_number(b) and b > a for a, b in zip(flat, flat[1:], strict=False))
+        return [] if steps else [("TRUE", "#NUM!")]
+    raise NoNativeForm("days is a computed array: whether it increases cannot be checked in a formula")
+
+
+def _cost_native(call: NativeCall) -> str | PerCell:
+    days, weekly, inflation = call["days"], call["weekly_cost"], call["inflation"]
+    horizons = _horizons(call)
+    inputs = [*_input_checks(call), numbers_check(weekly, "zero")]
+    if inflation.ref is not None:
+        inputs.append(numbers_check(inflation, "zero"))
+    n = _shape_ok(call)
+    bits = _bits(days)
+    if n is None:
+        value = guarded(inputs, "#N/A")
+
+        def cost(h: int) -> str:
+            return value
+    else:
+        weekly_fits = (weekly.rows == 1 or weekly.cols == 1) and weekly.size == n
+        powers = _cost_powers(call, n, bits) if weekly_fits else _powers(call, n, bits)
+        rate = inflation.or_default()
+        checks = [
+            *inputs,
+            *_model_checks(call, n, powers),
+            *_increasing(days, horizons),
+            ("" if weekly_fits else "TRUE", "#N/A"),
+            (f"MIN({weekly})<0", "#NUM!"),
+            (f"OR({rate}<=-1,{rate}>1)", "#NUM!"),
+        ]
+
+        def so_far(h: int) -> str:
+            return f"INDEX({_projected(powers, days.element(h))},1,{n + 1})"
+
+        def cost(h: int) -> str:
+            if not weekly_fits:
+                return guarded(checks, "#N/A")
+            return guarded(checks, so_far(h) if h == 0 else f"{so_far(h)}-{so_far(h - 1)}")
+
+    call.needs_array()
+    if call.rows is None:
+        if horizons != 1:
+            raise NoNativeForm("its native form is one formula per horizon, and here it sits inside a larger formula")
+        return cost(0)
+
+    def cell(i: int, j: int) -> str:
+        found = shown(i, j, horizons, 1)
+        return "#N/A" if found is None else cost(found[0])
+
+    return PerCell(cell)
+
+
 register(
     ExcelFunction(
         name="LAC_STOCKFLOW_PROJECT",
@@ -354,6 +497,6 @@ register(
             Arg("inflation", "Optional: annual rise in costs, e.g. 0.03 for 3% (default 0).", default=0.0),
         ),
         example="=LAC_STOCKFLOW_COST(Stock, Transitions, Exits, Entrants, Days, WeeklyCost, 0.03)",
-        native=_DAILY,
+        native=_cost_native,
     )
 )
