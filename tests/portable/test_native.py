@@ -122,13 +122,15 @@ def test_working_cells_are_made_once_per_key_and_taken_back_when_a_cell_is_froze
         made.append((row, col))
         return f"R{row}C{col}", [HelperCell(row, col, value="heading"), HelperCell(row + 1, col, formula="1+1")]
 
-    assert helpers.block("model", 2, fill) == "R1C5"
-    assert helpers.block("model", 2, fill) == "R1C5" and made == [(1, 5)]
+    assert helpers.block("model", 2, 1, fill) == "R1C5"
+    assert helpers.block("model", 2, 1, fill) == "R1C5" and made == [(1, 5)]
     point = helpers.checkpoint()
-    assert helpers.block("other", 2, fill) == "R4C5"
+    assert helpers.block("other", 2, 1, fill) == "R4C5"
     helpers.restore(point)
     assert len(helpers.cells) == 2 and "other" not in helpers.blocks
-    assert helpers.block("other", 2, fill) == "R4C5"
+    assert helpers.block("other", 2, 1, fill) == "R4C5"
+    with pytest.raises(NoNativeForm, match="do not fit on the sheet"):
+        HelperCells(first_row=1, first_col=16_380).block("wide", 2, 61, fill)
 
 
 def test_the_projection_is_frozen_where_it_has_nowhere_to_put_its_working_cells():

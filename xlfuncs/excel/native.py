@@ -51,6 +51,9 @@ MAX_NESTING = 64
 #: takes it seconds to minutes on every recalculation. A million elements is also one full
 #: column of the sheet, the largest range an array formula's result can fill.
 MAX_ARRAY_ELEMENTS = 1_048_576
+#: The rows and columns of a worksheet (Excel 2007 and later).
+SHEET_ROWS = 1_048_576
+SHEET_COLUMNS = 16_384
 
 
 def _letters(index: int) -> str:
@@ -365,10 +368,17 @@ class HelperCells:
         self.blocks: dict[Any, Any] = {}
         self.cells: list[HelperCell] = []
 
-    def block(self, key: Any, rows: int, fill: Callable[[int, int], tuple[Any, list[HelperCell]]]) -> Any:
+    def block(
+        self, key: Any, rows: int, cols: int, fill: Callable[[int, int], tuple[Any, list[HelperCell]]]
+    ) -> Any:
         """What ``fill(first_row, first_col)`` returned for ``key`` (made now if new): the
-        block takes ``rows`` rows, and ``fill`` gives what callers need of it and its cells."""
+        block takes ``rows`` x ``cols`` cells, and ``fill`` gives what callers need of it and
+        its cells. A block past the sheet's last row or column raises :class:`NoNativeForm`."""
         if key not in self.blocks:
+            if self.next_row + rows - 1 > SHEET_ROWS or self.first_col + cols - 1 > SHEET_COLUMNS:
+                raise NoNativeForm(
+                    f"its {rows:,} x {cols} working cells do not fit on the sheet right of what it holds"
+                )
             found, cells = fill(self.next_row, self.first_col)
             self.cells.extend(cells)
             self.blocks[key] = found

@@ -181,7 +181,7 @@ def _powers(call: NativeCall, n: int, bits: int) -> _Powers:
         powers = _squarings(cells, top + size, c0, size, bits, one_day)
         return _Powers(_area(r0 + 2, c0, 1, size), _area(top, c0, size, size), _area(top, c0, n, n), tuple(powers)), cells
 
-    return helpers.block(("projection", *_model_key(call), bits), 4 + size + bits * (size + 1), block)
+    return helpers.block(("projection", *_model_key(call), bits), 4 + size + bits * (size + 1), size, block)
 
 
 def _cost_powers(call: NativeCall, n: int, bits: int) -> _Powers:
@@ -224,7 +224,7 @@ def _cost_powers(call: NativeCall, n: int, bits: int) -> _Powers:
         return _Powers(_area(r0 + 2, c0, 1, size), _area(top, c0, size, size), _area(top, c0, n, n), tuple(powers)), cells
 
     key = ("cost", *_model_key(call), weekly.text, inflation.text, bits)
-    return helpers.block(key, 6 + size + bits * (size + 1), block)
+    return helpers.block(key, 6 + size + bits * (size + 1), size, block)
 
 
 def _shape_ok(call: NativeCall) -> int | None:
