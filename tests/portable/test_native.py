@@ -24,8 +24,7 @@ from xlfuncs.portable.formula import describe, parse, parse_reference, render
 
 #: The functions that have no form in Excel's own functions, and stay with xlfuncs.
 WITHOUT_NATIVE = {
-    "LAC_STOCKFLOW_PROJECT", "LAC_STOCKFLOW_SD", "LAC_STOCKFLOW_TOTAL", "LAC_STOCKFLOW_COST",
-    "LAC_STOCKFLOW_COST_SD",
+    "LAC_STOCKFLOW_SD", "LAC_STOCKFLOW_COST_SD",
     "CBA_STAY_PROFILE",
     "CBA_MC_NPV", "CBA_MC_NET_SAVINGS", "CBA_MC_PAYBACK", "CBA_TORNADO",
     "CBA_COHORT_MC", "CBA_COHORT_MC_PAYBACK", "CBA_COHORT_MC_CORREL", "CBA_COHORT_TORNADO",
@@ -111,3 +110,37 @@ def test_cells_are_converted_inside_out_and_frozen_with_the_reason():
     assert not frozen.live and frozen.frozen_function == "CBA_MC_NPV" and "random" in frozen.reason
     left_out = convert_cell("S", (1, 1), "=UNIT_COST(A1)", None, registry, {})
     assert left_out.formulas[(1, 1)][0] == "#VALUE!"
+
+
+def test_working_cells_are_made_once_per_key_and_taken_back_when_a_cell_is_frozen():
+    from xlfuncs.excel.native import HelperCell, HelperCells
+
+    helpers = HelperCells(first_row=1, first_col=5)
+    made = []
+
+    def fill(row, col):
+        made.append((row, col))
+        return f"R{row}C{col}", [HelperCell(row, col, value="heading"), HelperCell(row + 1, col, formula="1+1")]
+
+    assert helpers.block("model", 2, 1, fill) == "R1C5"
+    assert helpers.block("model", 2, 1, fill) == "R1C5" and made == [(1, 5)]
+    point = helpers.checkpoint()
+    assert helpers.block("other", 2, 1, fill) == "R4C5"
+    helpers.restore(point)
+    assert len(helpers.cells) == 2 and "other" not in helpers.blocks
+    assert helpers.block("other", 2, 1, fill) == "R4C5"
+    with pytest.raises(NoNativeForm, match="do not fit on the sheet"):
+        HelperCells(first_row=1, first_col=16_380).block("wide", 2, 61, fill)
+
+
+def test_the_projection_is_frozen_where_it_has_nowhere_to_put_its_working_cells():
+    registry = functions()
+    formula = "=LAC_STOCKFLOW_PROJECT(A1:A2,B1:C2,D1:D2,E1:E2,F1:F3)"
+    nowhere = convert_cell("S", (1, 8), formula, (1, 8, 3, 9), registry, {})
+    assert not nowhere.live and "working cells" in nowhere.reason
+    from xlfuncs.excel.native import HelperCells
+
+    helpers = HelperCells(first_row=1, first_col=12)
+    live = convert_cell("S", (1, 8), formula, (1, 8, 3, 9), registry, {}, helpers)
+    assert live.live and set(live.spans.values()) == {(1, 8, 1, 9), (2, 8, 2, 9), (3, 8, 3, 9)}
+    assert helpers.cells[0].col == 12 and "working cells" in helpers.cells[0].value

@@ -174,8 +174,8 @@ def test_the_input_is_never_changed_and_never_overwritten(tmp_path):
 def test_cli_summary_and_frozen_cells(tmp_path):
     done = _cli("portable", WORKBOOKS_DIR / "stock_flow.xlsx", "-o", tmp_path / "copy.xlsx")
     assert done.returncode == 0, done.stderr
-    assert "15 formulas calling xlfuncs: 10 live in Excel's own functions, 5 frozen at their values" in done.stdout
-    assert "frozen Projection!D5:BK28: LAC_STOCKFLOW_PROJECT: it moves the children between states" in done.stdout
+    assert "15 formulas calling xlfuncs: 13 live in Excel's own functions, 2 frozen at their values" in done.stdout
+    assert "frozen Projection!BM5:BM28: LAC_STOCKFLOW_TOTAL: a total plus or minus standard deviations" in done.stdout
     refused = _cli("portable", WORKBOOKS_DIR / "stock_flow.xlsx", "-o", tmp_path / "copy.xlsm")
     assert refused.returncode == 2 and "give it an .xlsx name" in refused.stderr
 
@@ -256,3 +256,25 @@ def test_a_choice_only_xlfuncs_computes_is_frozen_when_typed_and_noted_when_in_a
     assert live.address == "D1:D3" and any('"ets"' in note for note in live.notes)
     copy = openpyxl.load_workbook(tmp_path / "copy.xlsx")["Sheet"]
     assert 'method "ets"' in copy["D1"].comment.text and "gives #N/A here" in copy["D1"].comment.text
+
+
+def test_the_projection_works_in_labelled_cells_right_of_the_sheet_shared_by_its_calls(portable_copies):
+    copy = portable_copies["stock_flow.xlsx"]
+    sheet = openpyxl.load_workbook(copy.portable)["Projection"]
+    original = openpyxl.load_workbook(copy.original)["Projection"]
+    first = original.max_column + 2
+    headings = [cell.value for cell in sheet[1][first - 1:] if isinstance(cell.value, str)]
+    # One block for the projection, shared by LAC_STOCKFLOW_PROJECT and LAC_STOCKFLOW_TOTAL
+    # over the same model, and one for the cost.
+    assert len(headings) == 1 and "working cells of the stock-flow projection over Stock" in headings[0]
+    labels = [sheet.cell(row, first).value for row in range(1, sheet.max_row + 1)]
+    assert labels.count("Identity") == 2
+    assert "One-day matrix to the power 32,768 (32,768 days)" in labels
+    assert any(isinstance(v, str) and "working cells of the stock-flow cost" in v for v in labels)
+    for row in range(1, original.max_row + 1):
+        for col in range(original.max_column + 1, first):
+            assert sheet.cell(row, col).value is None
+    # Every horizon's row reads the powers of its 16 bits: one array formula over its 60 states.
+    formula = sheet["D6"].value
+    assert isinstance(formula, ArrayFormula) and formula.ref == "D6:BK6"
+    assert formula.text.count(",2)=1,") == 16 and "LAC_STOCKFLOW" not in formula.text

@@ -77,6 +77,10 @@ def test_half_the_xlfuncs_cells_stay_live_and_the_counts_are_printed(portable_co
     assert live >= (live + frozen) / 2
 
 
+#: Functions with a native form for some of their arguments only, and why the rest is frozen.
+PARTLY_NATIVE = {"LAC_STOCKFLOW_TOTAL": "needs the variance of the projection"}
+
+
 def test_only_functions_without_a_native_form_are_frozen(portable_copies):
     """Or a call that chooses, by a typed word, a method only xlfuncs computes (the
     back-test's "ets" row): that choice has no native form, the function's others have."""
@@ -84,22 +88,25 @@ def test_only_functions_without_a_native_form_are_frozen(portable_copies):
     for name in ALL:
         for conversion in portable_copies[name].report.frozen:
             function = registry[conversion.frozen_function]
+            if conversion.frozen_function in PARTLY_NATIVE:
+                assert PARTLY_NATIVE[conversion.frozen_function] in conversion.reason, conversion.where
+                continue
             chosen = conversion.reason.endswith("has no form in Excel's own functions")
             assert hasattr(function.native, "reason") or chosen, f"{name}: {conversion.where}: {conversion.reason}"
 
 
 def test_frozen_cells_carry_a_note_saying_how_to_get_them_live(portable_copies):
-    report = portable_copies["stock_flow.xlsx"].report
+    report = portable_copies["intervention_cba.xlsx"].report
     assert report.frozen
-    with zipfile.ZipFile(portable_copies["stock_flow.xlsx"].portable) as archive:
+    with zipfile.ZipFile(portable_copies["intervention_cba.xlsx"].portable) as archive:
         comments = [n for n in archive.namelist() if n.startswith("xl/comments")]
         text = " ".join(archive.read(n).decode() for n in comments)
         assert any(n.endswith(".vml") for n in archive.namelist())
     for conversion in report.frozen:
         assert f'<comment ref="{conversion.address.split(":")[0]}"' in text
-    assert "LAC_STOCKFLOW_PROJECT has no form in Excel" in text
+    assert "CBA_COHORT_MC has no form in Excel" in text
     assert "install xlfuncs" in text
-    assert "=LAC_STOCKFLOW_PROJECT(Stock,AdjTransitions,AdjExits,AdjEntrants,HorizonDays)" in text
+    assert '=CBA_COHORT_MC($C$5:$G$18,Appraisal!B24:K24,Appraisal!B25:K25,Appraisal!B28:K28,' in text
 
 
 @pytest.mark.parametrize("name", TEMPLATES)

@@ -26,6 +26,10 @@ The rules every native form follows:
   ``CHOOSE(MATCH(...))`` over every choice. A choice that has no native form (Holt smoothing's
   parameter search, the exact Mann-Whitney distribution) gives ``#N/A`` in the native cell,
   and the converter notes on the cell which choice needs xlfuncs (:meth:`NativeCall.note`);
+* intermediate results are worked out inside the formula, except where no formula can hold
+  them: the powers of the stock-flow projection's one-day matrix, each the square of the one
+  before, would double the text at every step. Those go in working cells on the call's sheet
+  (:class:`HelperCells`), made once for every call over the same inputs;
 * a call that cannot be written at all raises :class:`NoNativeForm` with the reason, and the
   converter freezes the cell at its value with a comment saying why and how to get it live.
 """
@@ -47,6 +51,9 @@ MAX_NESTING = 64
 #: takes it seconds to minutes on every recalculation. A million elements is also one full
 #: column of the sheet, the largest range an array formula's result can fill.
 MAX_ARRAY_ELEMENTS = 1_048_576
+#: The rows and columns of a worksheet (Excel 2007 and later).
+SHEET_ROWS = 1_048_576
+SHEET_COLUMNS = 16_384
 
 
 def _letters(index: int) -> str:
@@ -304,6 +311,8 @@ class NativeCall:
     #: Set by the native form when its text needs array evaluation (CSE).
     array: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Where the native form may write working cells it cannot do without (None: nowhere).
+    helpers: HelperCells | None = None
 
     def __getitem__(self, name: str) -> NativeArg:
         return self.args[name]
@@ -329,6 +338,71 @@ class NativeCall:
 
     def result_cols(self, default: int) -> int:
         return self.cols if self.cols is not None else default
+
+
+@dataclass(frozen=True)
+class HelperCell:
+    """One working cell: a constant, a formula, or an array formula anchored here over
+    ``rows`` x ``cols`` cells."""
+
+    row: int
+    col: int
+    value: Any = None
+    formula: str | None = None
+    rows: int = 1
+    cols: int = 1
+
+
+class HelperCells:
+    """Working cells on a sheet, to the right of what the sheet holds, for native forms that
+    need intermediate results no single formula can hold (a matrix and its powers).
+
+    Blocks are stacked down from ``first_row`` in columns from ``first_col``; a block is made
+    once per ``key``, so calls over the same inputs share it.
+    """
+
+    def __init__(self, first_row: int, first_col: int):
+        self.first_row = first_row
+        self.first_col = first_col
+        self.next_row = first_row
+        self.blocks: dict[Any, Any] = {}
+        self.cells: list[HelperCell] = []
+
+    def block(
+        self, key: Any, rows: int, cols: int, fill: Callable[[int, int], tuple[Any, list[HelperCell]]]
+    ) -> Any:
+        """What ``fill(first_row, first_col)`` returned for ``key`` (made now if new): the
+        block takes ``rows`` x ``cols`` cells, and ``fill`` gives what callers need of it and
+        its cells. A block past the sheet's last row or column raises :class:`NoNativeForm`."""
+        if key not in self.blocks:
+            if self.next_row + rows - 1 > SHEET_ROWS or self.first_col + cols - 1 > SHEET_COLUMNS:
+                raise NoNativeForm(
+                    f"its {rows:,} x {cols} working cells do not fit on the sheet right of what it holds"
+                )
+            found, cells = fill(self.next_row, self.first_col)
+            self.cells.extend(cells)
+            self.blocks[key] = found
+            self.next_row += rows + 1
+        return self.blocks[key]
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        return self.next_row, len(self.cells), len(self.blocks)
+
+    def restore(self, point: tuple[int, int, int]) -> None:
+        """Forget the blocks made since ``point``: the call that made them was frozen."""
+        self.next_row, cells, blocks = point
+        del self.cells[cells:]
+        for key in list(self.blocks)[blocks:]:
+            del self.blocks[key]
+
+
+@dataclass(frozen=True)
+class PerRow:
+    """A native form written as one array formula per row of the result range: ``row(i)``
+    spans the first ``width`` columns (cells past them show #N/A)."""
+
+    row: Callable[[int], str]
+    width: int
 
 
 @dataclass(frozen=True)
@@ -381,7 +455,7 @@ def laid_out(call: NativeCall, grid: Sequence[Sequence[str]], checks: Iterable[t
 
 
 #: What a ``native=`` declaration is: the call in, formula text (or one per cell) out.
-NativeForm = Callable[[NativeCall], "str | PerCell"]
+NativeForm = Callable[[NativeCall], "str | PerCell | PerRow"]
 
 
 def without_native(reason: str) -> NativeForm:

@@ -4,9 +4,11 @@ A council that receives a template without the add-in sees ``#NAME?`` in every x
 soon as anything recalculates. The portable copy replaces every xlfuncs call by its native form,
 the same calculation in Excel's own functions (declared beside each function's Excel face:
 :mod:`xlfuncs.excel.native`), so the cell stays live when an input changes. A function with no
-native form (the daily stock-flow projection, the Monte Carlo simulations, the tornado, the
-Shapley decomposition) is replaced by its value from a fresh recalculation, with a note on the
-cell saying so and how to get it live again.
+native form (the variance of the stock-flow projection, the Monte Carlo simulations, the
+tornado, the Shapley decomposition) is replaced by its value from a fresh recalculation, with a
+note on the cell saying so and how to get it live again. A native form that needs intermediate
+results no one formula can hold (the powers of the stock-flow projection's one-day matrix) has
+them written in working cells, under a heading, to the right of what the call's sheet holds.
 
 The copy is written from the original part by part: styles, charts, defined names and data
 validation are kept byte for byte; only the sheets whose cells change, their relationships (for
@@ -29,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlfuncs.excel.native import HelperCells
 from xlfuncs.portable.convert import Conversion, ExternalArguments, convert_cell
 from xlfuncs.xlsx.atomic import atomic_path
 from xlfuncs.xlsx.package import Package, WorkbookError, open_package
@@ -140,6 +143,18 @@ def _names_for(cells, sheet: str) -> dict[str, str]:
     return names
 
 
+def _helpers_for(sheet) -> HelperCells:
+    """Working cells for native forms, two columns to the right of everything the sheet holds
+    (values, formulas and array ranges), from its first row: clear of its tables, and of
+    charts, which the templates anchor below them."""
+    last = 0
+    for row_col in (*sheet.values, *sheet.formulas):
+        last = max(last, row_col[1])
+    for bounds in sheet.arrays.values():
+        last = max(last, bounds[3])
+    return HelperCells(first_row=1, first_col=last + 2)
+
+
 def make_portable(source: str | Path, target: str | Path) -> PortableReport:
     """Write a copy of ``source`` to ``target`` in which every xlfuncs call is in native form,
     or frozen at its value with a note. ``source`` is only read; ``target`` appears whole or not
@@ -166,12 +181,13 @@ def make_portable(source: str | Path, target: str | Path) -> PortableReport:
         report.seconds = time.perf_counter() - started
         return report
     names = {title: _names_for(cells, title) for title in cells.sheets}
+    helpers = {title: _helpers_for(cells.sheets[title]) for title in {f[0] for f in found}}
     for title, anchor, formula, bounds in found:
-        report.conversions.append(convert_cell(title, anchor, formula, bounds, registry, names[title]))
+        report.conversions.append(convert_cell(title, anchor, formula, bounds, registry, names[title], helpers[title]))
     values: dict = {}
     if report.frozen:
         with tempfile.TemporaryDirectory(prefix="xlfuncs-portable-") as temp:
             values = recalculate(source, Path(temp) / "recalculated.xlsx").values
-    report.dropped = write_portable(package, report.conversions, values, target)
+    report.dropped = write_portable(package, report.conversions, values, target, helpers)
     report.seconds = time.perf_counter() - started
     return report

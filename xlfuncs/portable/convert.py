@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from xlfuncs.excel.native import NativeArg, NativeCall, NoNativeForm, PerCell, check_limits
+from xlfuncs.excel.native import (
+    HelperCells,
+    NativeArg,
+    NativeCall,
+    NoNativeForm,
+    PerCell,
+    PerRow,
+    check_limits,
+)
 from xlfuncs.excel.registry import ExcelFunction
 from xlfuncs.portable.formula import Call, FormulaError, Token, describe, parse, render
 from xlfuncs.xlsx.refs import col_letters
@@ -38,6 +46,9 @@ class Conversion:
     live: bool = True
     #: (row, col) -> (formula text without "=", array formula?) for every cell written.
     formulas: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
+    #: (row, col) -> the bounds of the array formula anchored there, where it is not the
+    #: whole range (one array formula per row of the result).
+    spans: dict[tuple[int, int], Bounds] = field(default_factory=dict)
     reason: str = ""  # why it is frozen
     frozen_function: str = ""
     notes: list[str] = field(default_factory=list)
@@ -102,7 +113,8 @@ def convert_formula(
     names: Mapping[str, str],
     rows: int,
     cols: int,
-) -> tuple[str | PerCell, bool, list[str], list[str]]:
+    helpers: HelperCells | None = None,
+) -> tuple[str | PerCell | PerRow, bool, list[str], list[str]]:
     """``formula`` in native form: (text or per-cell form, needs an array formula, notes,
     functions called). Raises :class:`_Frozen` naming the function without a native form."""
     tree = parse(formula)
@@ -110,7 +122,7 @@ def convert_formula(
     notes: list[str] = []
     called: list[str] = []
     array = False
-    per_cell: list[PerCell] = []
+    per_cell: list[PerCell | PerRow] = []
 
     def convert(call: Call, rendered: list[str]) -> str | None:
         nonlocal array
@@ -129,7 +141,7 @@ def convert_formula(
         is_whole = call is whole
         native_call = NativeCall(
             function.name, _native_args(function, call, rendered, names),
-            rows=rows if is_whole else None, cols=cols if is_whole else None,
+            rows=rows if is_whole else None, cols=cols if is_whole else None, helpers=helpers,
         )
         try:
             form = function.native(native_call)
@@ -137,7 +149,7 @@ def convert_formula(
             raise _Frozen(function.name, str(exc)) from None
         notes.extend(f"{function.name}: {n}" for n in native_call.notes)
         array = array or native_call.array
-        if isinstance(form, PerCell):
+        if isinstance(form, PerCell | PerRow):
             if not is_whole:
                 raise _Frozen(function.name, "its native form fills its range one formula per cell, and here it sits inside a larger formula")
             per_cell.append(form)
@@ -158,8 +170,26 @@ def convert_cell(
     bounds: Bounds | None,
     registry: Mapping[str, ExcelFunction],
     names: Mapping[str, str],
+    helpers: HelperCells | None = None,
 ) -> Conversion:
-    """One cell or array range in native form, or frozen with the reason."""
+    """One cell or array range in native form, or frozen with the reason; working cells the
+    native form needs are added to ``helpers`` (and taken back if the cell is frozen)."""
+    point = helpers.checkpoint() if helpers is not None else None
+    conversion = _convert_cell(sheet, anchor, formula, bounds, registry, names, helpers)
+    if not conversion.live and helpers is not None and point is not None:
+        helpers.restore(point)
+    return conversion
+
+
+def _convert_cell(
+    sheet: str,
+    anchor: tuple[int, int],
+    formula: str,
+    bounds: Bounds | None,
+    registry: Mapping[str, ExcelFunction],
+    names: Mapping[str, str],
+    helpers: HelperCells | None,
+) -> Conversion:
     plain = formula[1:] if formula.startswith("=") else formula
     if bounds is not None:
         rows, cols = bounds[2] - bounds[0] + 1, bounds[3] - bounds[1] + 1
@@ -167,7 +197,7 @@ def convert_cell(
         rows = cols = 1
     conversion = Conversion(sheet, anchor, bounds, plain, [])
     try:
-        form, array, notes, called = convert_formula(plain, registry, names, rows, cols)
+        form, array, notes, called = convert_formula(plain, registry, names, rows, cols, helpers)
     except _Frozen as frozen:
         conversion.live = False
         conversion.frozen_function = frozen.function
@@ -201,6 +231,24 @@ def convert_cell(
             conversion.frozen_function = conversion.functions[0]
             conversion.reason = str(exc)
             conversion.formulas.clear()
+        return conversion
+    if isinstance(form, PerRow):
+        r0, c0 = (bounds[0], bounds[1]) if bounds is not None else anchor
+        width = min(form.width, cols)
+        try:
+            for i in range(rows):
+                text = form.row(i)
+                check_limits(text)
+                conversion.formulas[(r0 + i, c0)] = (text, True)
+                conversion.spans[(r0 + i, c0)] = (r0 + i, c0, r0 + i, c0 + width - 1)
+                for j in range(width, cols):
+                    conversion.formulas[(r0 + i, c0 + j)] = ("#N/A", False)
+        except NoNativeForm as exc:
+            conversion.live = False
+            conversion.frozen_function = conversion.functions[0]
+            conversion.reason = str(exc)
+            conversion.formulas.clear()
+            conversion.spans.clear()
         return conversion
     conversion.formulas[anchor] = (form, array or bounds is not None)
     return conversion

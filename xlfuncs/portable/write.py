@@ -23,6 +23,7 @@ from typing import Any
 
 from lxml import etree
 
+from xlfuncs.excel.native import HelperCells
 from xlfuncs.portable.comments import NS_CT, add_comments, content_types, rels_name
 from xlfuncs.portable.convert import Conversion
 from xlfuncs.xlsx.atomic import atomic_path
@@ -108,6 +109,36 @@ def _set_constant(cell: etree._Element, value: Any) -> None:
     etree.SubElement(cell, _V).text = text
 
 
+def _range_ref(bounds: tuple[int, int, int, int]) -> str:
+    r1, c1, r2, c2 = bounds
+    first, last = cell_ref(r1, c1), cell_ref(r2, c2)
+    return first if first == last else f"{first}:{last}"
+
+
+def _write_helpers(sheet: _Sheet, helpers: HelperCells) -> None:
+    """The working cells native forms asked for, and the sheet's dimension widened to them."""
+    if not helpers.cells:
+        return
+    for helper in helpers.cells:
+        cell = sheet.cell(helper.row, helper.col)
+        if helper.formula is None:
+            _set_constant(cell, helper.value)
+            continue
+        many = helper.rows * helper.cols > 1
+        bounds = (helper.row, helper.col, helper.row + helper.rows - 1, helper.col + helper.cols - 1)
+        _set_formula(cell, helper.formula, _range_ref(bounds) if many else None)
+    dimension = sheet.root.find(f"{_M}dimension")
+    if dimension is None or not dimension.get("ref"):
+        return
+    corners = dimension.get("ref", "A1").split(":")
+    r1, c1 = parse_cell(corners[0])
+    r2, c2 = parse_cell(corners[-1])
+    for helper in helpers.cells:
+        r2 = max(r2, helper.row + helper.rows - 1)
+        c2 = max(c2, helper.col + helper.cols - 1)
+    dimension.set("ref", _range_ref((r1, c1, r2, c2)))
+
+
 def _range_cells(conversion: Conversion) -> list[tuple[int, int]]:
     if conversion.bounds is None:
         return [conversion.anchor]
@@ -153,7 +184,10 @@ def _patch(sheet: _Sheet, conversions: list[Conversion], values: Mapping[str, An
         for (row, col), (text, array) in conversion.formulas.items():
             ref = cell_ref(row, col)
             array_ref: str | None
-            if array and one_formula and conversion.bounds is not None:
+            span = conversion.spans.get((row, col))
+            if span is not None:
+                array_ref = _range_ref(span)
+            elif array and one_formula and conversion.bounds is not None:
                 array_ref = conversion.address if conversion.cells > 1 else ref
             else:
                 array_ref = ref if array else None
@@ -182,9 +216,11 @@ def write_portable(
     conversions: list[Conversion],
     values: Mapping[str, Mapping[str, Any]],
     target: Path,
+    helpers: Mapping[str, HelperCells] | None = None,
 ) -> list[str]:
     """Write ``package`` to ``target`` with ``conversions`` applied, frozen cells taking
-    ``values[sheet][A1]`` (a fresh recalculation); returns the parts dropped."""
+    ``values[sheet][A1]`` (a fresh recalculation) and ``helpers[sheet]`` the working cells
+    native forms need; returns the parts dropped."""
     by_sheet: dict[str, list[Conversion]] = defaultdict(list)
     for conversion in conversions:
         by_sheet[conversion.sheet].append(conversion)
@@ -203,6 +239,8 @@ def write_portable(
         root = parse_xml(read[part], part)
         sheet = _Sheet(root)
         notes = _patch(sheet, found, values.get(title, {}))
+        if helpers and title in helpers:
+            _write_helpers(sheet, helpers[title])
         if notes:
             added = add_comments(part, root, notes, {**read, **written}, members, block + 10)
             written.update(added.parts)
