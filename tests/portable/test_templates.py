@@ -104,7 +104,7 @@ def test_frozen_cells_carry_a_note_saying_how_to_get_them_live(portable_copies):
         assert any(n.endswith(".vml") for n in archive.namelist())
     for conversion in report.frozen:
         assert f'<comment ref="{conversion.address.split(":")[0]}"' in text
-    assert "CBA_COHORT_MC has no form in Excel" in text
+    assert "this call of CBA_COHORT_MC has no form in Excel" in text
     assert "install xlfuncs" in text
     assert '=CBA_COHORT_MC($C$5:$G$18,Appraisal!B24:K24,Appraisal!B25:K25,Appraisal!B28:K28,' in text
 

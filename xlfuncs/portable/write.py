@@ -156,8 +156,8 @@ def frozen_note(conversion: Conversion) -> str:
     )
     function = conversion.frozen_function or "an xlfuncs function"
     return (
-        f"xlfuncs portable: {what} xlfuncs calculated, not a formula: {function} has no form in "
-        f"Excel's own functions ({conversion.reason}). {'They do' if many else 'It does'} not change "
+        f"xlfuncs portable: {what} xlfuncs calculated, not a formula: this call of {function} has no form "
+        f"in Excel's own functions ({conversion.reason}). {'They do' if many else 'It does'} not change "
         f"when inputs change. To get {'them' if many else 'it'} live again, {enter}:\n={conversion.original}"
     )
 
