@@ -14,7 +14,15 @@ from functools import lru_cache
 from openpyxl.styles import Font
 
 from xlfuncs.resources import samples_dir
-from xlfuncs.templates._layout import INPUT_FILL, OUTPUT_FILL, PERCENT, define, header_row, note
+from xlfuncs.templates._layout import (
+    INPUT_FILL,
+    OUTPUT_FILL,
+    PERCENT,
+    define,
+    header_row,
+    note,
+    sheet_title,
+)
 
 DATE = "yyyy-mm-dd"
 
@@ -42,8 +50,7 @@ def add_backtest_sheet(workbook, backtest, sheet_name: str = "Backtest") -> None
     from xlfuncs.methods.budget.backtest import TOTAL
 
     sheet = workbook.create_sheet(sheet_name)
-    sheet["A1"] = "Back-test: forecasts made in the past against the children actually in care"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Back-test: forecasts made in the past against the children actually in care")
     note(sheet, "A2", "At each origin (a past month end) each method was fitted to what was known "
          "then and forecast the month ends that have since happened. MAPE: mean absolute "
          "percentage error; inside band: share of actuals within the forecast's band.")

@@ -88,3 +88,22 @@ def _absolute(cell: str) -> str:
 def note(sheet: Worksheet, ref: str, text: str) -> None:
     sheet[ref] = text
     sheet[ref].font = NOTE_FONT
+
+
+def sheet_title(sheet: Worksheet, text: str) -> None:
+    """The heading every template sheet starts with, in A1."""
+    sheet["A1"] = text
+    sheet["A1"].font = Font(bold=True, size=13)
+
+
+def put(sheet: Worksheet, ref: str, value, fill=None, fmt=None, bold: bool = False):
+    """Write ``value`` to ``ref`` with an optional fill, number format and bold face."""
+    cell = sheet[ref]
+    cell.value = value
+    if fill is not None:
+        cell.fill = fill
+    if fmt is not None:
+        cell.number_format = fmt
+    if bold:
+        cell.font = Font(bold=True)
+    return cell

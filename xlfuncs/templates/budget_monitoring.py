@@ -45,6 +45,7 @@ from xlfuncs.templates._layout import (
     header_row,
     new_workbook,
     note,
+    sheet_title,
 )
 
 SAMPLE_AS_AT = dt.date(2022, 12, 31)
@@ -192,8 +193,7 @@ def _model(workbook, sheet, report, keep, labels) -> None:
     model = report.model
     names = report.lines.names
     n = keep.size
-    sheet["A1"] = "The model over budget lines (aggregated: children per state, daily rates)"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "The model over budget lines (aggregated: children per state, daily rates)")
     note(sheet, "A2", "States that can never hold a child are left out. Transitions: daily "
          "probability that a child in the row's state is in the column's state the next day "
          "(ageing into the next band and a UASC child's status ending are transitions too).")
@@ -245,8 +245,7 @@ def _monitoring(workbook, sheet, report, budget, n_states: int) -> None:
     last_state = FIRST_STATE + n_states - 1
     top, bottom = _line_rows(report)
     total = bottom + 1
-    sheet["A1"] = "Forecast outturn against budget, by placement line"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Forecast outturn against budget, by placement line")
     sheet["A2"], sheet["C2"] = "As-at date", "=AsAt"
     sheet["C2"].number_format = DATE
     sheet["A3"], sheet["C3"] = "Days left to 31 March", "=YearEnd-AsAt"
@@ -335,8 +334,7 @@ def _variance_chart(sheet, top: int, bottom: int, anchor: str) -> None:
 def _history(workbook, sheet, report, months) -> None:
     from xlfuncs.methods.stock_flow.projection import month_ends
 
-    sheet["A1"] = "Forecast outturn month by month through the year"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Forecast outturn month by month through the year")
     note(sheet, "A2", "Each month's figures are the report as at that month end, from what the "
          "return held then; the as-at month's row is the Monitoring sheet's total.")
     top = 5
@@ -386,8 +384,7 @@ def _sufficiency(workbook, sheet, report, needed, capacity, tails, n_states) -> 
     from xlfuncs.methods.stock_flow.projection import month_ends
 
     names = report.lines.names
-    sheet["A1"] = "Sufficiency: placements needed by line against the places held"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Sufficiency: placements needed by line against the places held")
     note(sheet, "A2", "Needed: children the model projects in each line at each month end "
          "(LAC_STOCKFLOW_PROJECT). Gap: needed - places held (positive: places to find or buy). "
          "By age band: xlfuncs budget-903 --sufficiency.")
@@ -466,8 +463,7 @@ def _tail_table(workbook, sheet, report, tails, top: int) -> None:
 
 
 def _backtest(workbook, sheet, points) -> None:
-    sheet["A1"] = "Outturn back-test: past month-end forecasts against the year's outturn"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Outturn back-test: past month-end forecasts against the year's outturn")
     note(sheet, "A2", "At each month end of the years that have ended: the forecast outturn the "
          "report gave (from what the return held then), and actual to date plus committed alone, "
          "against what the year cost (the same prices).")

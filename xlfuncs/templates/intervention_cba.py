@@ -44,6 +44,8 @@ from xlfuncs.templates._layout import (
     header_row,
     new_workbook,
     note,
+    put,
+    sheet_title,
 )
 
 SOURCE = "Thurrock DPH report 2017 (seed 003)"
@@ -156,26 +158,9 @@ PERCENTILE_TOP = MC_SETTINGS + 5
 TORNADO_TOP = PERCENTILE_TOP + 9
 
 
-def _cell(sheet: Worksheet, ref: str, value, fill=None, fmt=None, bold=False):
-    cell = sheet[ref]
-    cell.value = value
-    if fill is not None:
-        cell.fill = fill
-    if fmt is not None:
-        cell.number_format = fmt
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _title(sheet: Worksheet, text: str) -> None:
-    sheet["A1"] = text
-    sheet["A1"].font = Font(bold=True, size=13)
-
-
 def _interventions(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Interventions")
-    _title(sheet, "Impact and expected savings from investing in prevention (Thurrock, 2017)")
+    sheet_title(sheet, "Impact and expected savings from investing in prevention (Thurrock, 2017)")
     note(sheet, "A2", f"Yellow: {PUBLISHED}. Green: computed by xlfuncs. Orange: derived, not published.")
     header_row(sheet, 4, ["Edge-of-care service", "Published", "Computed", "Computed - published", "How"])
     e = EDGE_OF_CARE
@@ -198,12 +183,12 @@ def _interventions(workbook: Workbook) -> Worksheet:
     for row, label, published, formula, fmt, how in rows:
         sheet.cell(row=row, column=1, value=label)
         if published is not None:
-            _cell(sheet, f"B{row}", published, INPUT_FILL, fmt)
+            put(sheet, f"B{row}", published, INPUT_FILL, fmt)
         if formula is not None:
             derived = published is None
-            _cell(sheet, f"C{row}", formula, DERIVED_FILL if derived else OUTPUT_FILL, fmt)
+            put(sheet, f"C{row}", formula, DERIVED_FILL if derived else OUTPUT_FILL, fmt)
             if not derived:
-                _cell(sheet, f"D{row}", f"=C{row}-B{row}", None, MONEY_2DP)
+                put(sheet, f"D{row}", f"=C{row}-B{row}", None, MONEY_2DP)
         sheet.cell(row=row, column=5, value=how)
     note(
         sheet,
@@ -240,21 +225,21 @@ def _interventions(workbook: Workbook) -> Worksheet:
     for offset, (name, reach, reach_unit, low, high, what, net_low, net_high, text) in enumerate(OTHER_ROWS):
         row = first + offset
         sheet.cell(row=row, column=1, value=name)
-        _cell(sheet, f"B{row}", reach, INPUT_FILL, "#,##0")
+        put(sheet, f"B{row}", reach, INPUT_FILL, "#,##0")
         sheet.cell(row=row, column=3, value=reach_unit)
-        _cell(sheet, f"D{row}", low, INPUT_FILL, "#,##0")
-        _cell(sheet, f"E{row}", high, INPUT_FILL, "#,##0")
+        put(sheet, f"D{row}", low, INPUT_FILL, "#,##0")
+        put(sheet, f"E{row}", high, INPUT_FILL, "#,##0")
         sheet.cell(row=row, column=6, value=what)
-        _cell(sheet, f"G{row}", net_low, INPUT_FILL, MONEY)
-        _cell(sheet, f"H{row}", net_high, INPUT_FILL, MONEY)
-        _cell(sheet, f"I{row}", f"=G{row}/D{row}", DERIVED_FILL, MONEY_2DP)
-        _cell(sheet, f"J{row}", f"=H{row}/E{row}", DERIVED_FILL, MONEY_2DP)
-        _cell(sheet, f"K{row}", f"=G{row}/B{row}", DERIVED_FILL, MONEY_2DP)
-        _cell(sheet, f"L{row}", f"=H{row}/B{row}", DERIVED_FILL, MONEY_2DP)
+        put(sheet, f"G{row}", net_low, INPUT_FILL, MONEY)
+        put(sheet, f"H{row}", net_high, INPUT_FILL, MONEY)
+        put(sheet, f"I{row}", f"=G{row}/D{row}", DERIVED_FILL, MONEY_2DP)
+        put(sheet, f"J{row}", f"=H{row}/E{row}", DERIVED_FILL, MONEY_2DP)
+        put(sheet, f"K{row}", f"=G{row}/B{row}", DERIVED_FILL, MONEY_2DP)
+        put(sheet, f"L{row}", f"=H{row}/B{row}", DERIVED_FILL, MONEY_2DP)
         sheet.cell(row=row, column=13, value=text)
     pause = first
     sheet[f"A{first + 4}"] = "Pause: cost implied by a straight line through the low and high ends (£)"
-    _cell(
+    put(
         sheet,
         f"G{first + 4}",
         f"=-(G{pause}-D{pause}*(H{pause}-G{pause})/(E{pause}-D{pause}))",
@@ -294,7 +279,7 @@ def _year_cols() -> list[str]:
 
 def _appraisal(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Appraisal")
-    _title(sheet, "Edge-of-care service: 10-year cohort appraisal, HM Treasury Green Book discounting")
+    sheet_title(sheet, "Edge-of-care service: 10-year cohort appraisal, HM Treasury Green Book discounting")
     note(
         sheet,
         "A2",
@@ -335,7 +320,7 @@ def _appraisal(workbook: Workbook) -> Worksheet:
     for name, (value, fmt, fill, status) in assumptions.items():
         row = rows[name]
         sheet.cell(row=row, column=1, value=cohort.LABELS[name])
-        _cell(sheet, f"B{row}", value, fill, fmt)
+        put(sheet, f"B{row}", value, fill, fmt)
         sheet.cell(row=row, column=3, value=status)
     settings: list[tuple[int, str, object, str | None, PatternFill, str]] = [
         (SCHEDULE_ROW, "Discount schedule", "standard", None, INPUT_FILL, '"standard" (3.5% to year 30), "health" (1.5%) or a constant rate'),
@@ -347,7 +332,7 @@ def _appraisal(workbook: Workbook) -> Worksheet:
     ]
     for row, label, setting, setting_format, fill, status in settings:
         sheet.cell(row=row, column=1, value=label)
-        _cell(sheet, f"B{row}", setting, fill, setting_format)
+        put(sheet, f"B{row}", setting, fill, setting_format)
         sheet.cell(row=row, column=3, value=status)
     define(workbook, "MeanStayAvoided", sheet, f"B{rows['mean_stay']}")
 
@@ -355,15 +340,15 @@ def _appraisal(workbook: Workbook) -> Worksheet:
     header_row(sheet, 4, ["Year", "Deflator index"], column=14)
     for i, year in enumerate(DEFLATOR_YEARS):
         row = 5 + i
-        _cell(sheet, f"N{row}", year, INPUT_FILL, "0")
-        _cell(sheet, f"O{row}", round(100 * 1.02 ** (year - DEFLATOR_YEARS[0]), 2), INPUT_FILL, "0.00")
+        put(sheet, f"N{row}", year, INPUT_FILL, "0")
+        put(sheet, f"O{row}", round(100 * 1.02 ** (year - DEFLATOR_YEARS[0]), 2), INPUT_FILL, "0.00")
     note(sheet, "N15", "ILLUSTRATIVE index (2% a year): paste HM Treasury's GDP deflator series.")
 
     cols = _year_cols()
     first, last = cols[0], cols[-1]
     header_row(sheet, YEAR_ROW, ["Year"] + [None] * YEARS)
     for t, col in enumerate(cols):
-        _cell(sheet, f"{col}{YEAR_ROW}", t, None, "0")
+        put(sheet, f"{col}{YEAR_ROW}", t, None, "0")
         sheet[f"{col}{YEAR_ROW}"].font = Font(bold=True, color="FFFFFF")
     labels = {
         RUNNING_ROW: "Service running (1 = yes)",
@@ -407,32 +392,32 @@ def _appraisal(workbook: Workbook) -> Worksheet:
     ramp = [0.25, 0.75] + [1.0] * (YEARS - 2)
     for t, col in enumerate(cols):
         year_cell = f"{col}{YEAR_ROW}"
-        _cell(sheet, f"{col}{RUNNING_ROW}", 1, INPUT_FILL, "0")
-        _cell(sheet, f"{col}{RAMP_ROW}", ramp[t], INPUT_FILL, "0%")
-        _cell(sheet, f"{col}{gross}", f"=$B${r['children_prevented']}*{col}{RUNNING_ROW}*{col}{RAMP_ROW}", OUTPUT_FILL, "0.00")
-        _cell(sheet, f"{col}{net}", f"=CBA_NET_OUTCOME({col}{gross},{adjust})", OUTPUT_FILL, "0.00")
-        _cell(sheet, f"{col}{PROFILE_ROW}", STAY_PROFILE[t], INPUT_FILL, "0%")
+        put(sheet, f"{col}{RUNNING_ROW}", 1, INPUT_FILL, "0")
+        put(sheet, f"{col}{RAMP_ROW}", ramp[t], INPUT_FILL, "0%")
+        put(sheet, f"{col}{gross}", f"=$B${r['children_prevented']}*{col}{RUNNING_ROW}*{col}{RAMP_ROW}", OUTPUT_FILL, "0.00")
+        put(sheet, f"{col}{net}", f"=CBA_NET_OUTCOME({col}{gross},{adjust})", OUTPUT_FILL, "0.00")
+        put(sheet, f"{col}{PROFILE_ROW}", STAY_PROFILE[t], INPUT_FILL, "0%")
         sheet[f"{col}{occupancy}"].fill = OUTPUT_FILL
         sheet[f"{col}{occupancy}"].number_format = "0.000"
-        _cell(sheet, f"{col}{persistence}", f"=CBA_DROP_OFF(1,$B${r['drop_off']},{year_cell})", OUTPUT_FILL, "0.000")
+        put(sheet, f"{col}{persistence}", f"=CBA_DROP_OFF(1,$B${r['drop_off']},{year_cell})", OUTPUT_FILL, "0.000")
         sheet[f"{col}{cared}"].fill = OUTPUT_FILL
         sheet[f"{col}{cared}"].number_format = "0.00"
-        _cell(sheet, f"{col}{index}", f"=(1+$B${r['unit_cost_growth']})^{year_cell}", OUTPUT_FILL, "0.0000")
+        put(sheet, f"{col}{index}", f"=(1+$B${r['unit_cost_growth']})^{year_cell}", OUTPUT_FILL, "0.0000")
         care = f"{col}{cared}*{col}{index}*{price}"
-        _cell(sheet, f"{col}{c}", f"=CBA_OPTIMISM_BIAS($B${r['reach']}*$B${r['cost_per_case']}*{col}{RUNNING_ROW},$B${r['optimism_bias']})*{price}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 1}", f"={care}*$B${r['cashable_per_year']}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 2}", f"={care}*$B${r['non_cashable_per_year']}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 3}", f"={col}{c + 1}+{col}{c + 2}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 4}", f"={care}*$B${r['economic_per_year']}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 5}", f"={care}*$B${r['social_per_year']}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 6}", f"={col}{c + 3}+{col}{c + 4}+{col}{c + 5}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 7}", f"={col}{c + 6}-{col}{c}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 8}", f"=CBA_DISCOUNT_FACTOR({year_cell},$B${SCHEDULE_ROW})", OUTPUT_FILL, "0.0000")
-        _cell(sheet, f"{col}{c + 9}", f"={col}{c + 7}*{col}{c + 8}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 10}", f"=SUM(${first}${c + 9}:{col}{c + 9})", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 11}", f"=({col}{c + 1}-{col}{c})*{col}{c + 8}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 12}", f"=SUM(${first}${c + 11}:{col}{c + 11})", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{c + 13}", f"=SUM(${first}${c + 7}:{col}{c + 7})", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c}", f"=CBA_OPTIMISM_BIAS($B${r['reach']}*$B${r['cost_per_case']}*{col}{RUNNING_ROW},$B${r['optimism_bias']})*{price}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 1}", f"={care}*$B${r['cashable_per_year']}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 2}", f"={care}*$B${r['non_cashable_per_year']}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 3}", f"={col}{c + 1}+{col}{c + 2}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 4}", f"={care}*$B${r['economic_per_year']}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 5}", f"={care}*$B${r['social_per_year']}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 6}", f"={col}{c + 3}+{col}{c + 4}+{col}{c + 5}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 7}", f"={col}{c + 6}-{col}{c}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 8}", f"=CBA_DISCOUNT_FACTOR({year_cell},$B${SCHEDULE_ROW})", OUTPUT_FILL, "0.0000")
+        put(sheet, f"{col}{c + 9}", f"={col}{c + 7}*{col}{c + 8}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 10}", f"=SUM(${first}${c + 9}:{col}{c + 9})", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 11}", f"=({col}{c + 1}-{col}{c})*{col}{c + 8}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 12}", f"=SUM(${first}${c + 11}:{col}{c + 11})", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{c + 13}", f"=SUM(${first}${c + 7}:{col}{c + 7})", OUTPUT_FILL, MONEY)
     note(
         sheet,
         f"A{c + 14}",
@@ -480,7 +465,7 @@ def _appraisal(workbook: Workbook) -> Worksheet:
     for offset, (label, formula, fmt, how) in enumerate(results):
         row = RESULTS_ROW + 1 + offset
         sheet.cell(row=row, column=1, value=label)
-        _cell(sheet, f"B{row}", formula, OUTPUT_FILL, fmt)
+        put(sheet, f"B{row}", formula, OUTPUT_FILL, fmt)
         sheet.cell(row=row, column=3, value=how)
     result = {label: RESULTS_ROW + 1 + offset for offset, (label, *_rest) in enumerate(results)}
     define(workbook, "AppraisalNPV", sheet, f"B{result['Net present value: public value (£)']}")
@@ -519,7 +504,7 @@ def _row_range(row: int) -> str:
 
 def _monte_carlo(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Monte Carlo")
-    _title(sheet, "How sure are we? Monte Carlo simulation over every input and one-way sensitivity")
+    sheet_title(sheet, "How sure are we? Monte Carlo simulation over every input and one-way sensitivity")
     note(
         sheet,
         "A2",
@@ -551,15 +536,15 @@ def _monte_carlo(workbook: Workbook) -> Worksheet:
         kind, low, high, sd = UNCERTAINTY[name]
         fmt = formats.get(name, PERCENT)
         sheet.cell(row=row, column=1, value=cohort.LABELS[name])
-        _cell(sheet, f"B{row}", kind, INPUT_FILL)
+        put(sheet, f"B{row}", kind, INPUT_FILL)
         choices.add(f"B{row}")
-        _cell(sheet, f"C{row}", f"=MATCH(B{row},{codes},0)", OUTPUT_FILL, "0")
+        put(sheet, f"C{row}", f"=MATCH(B{row},{codes},0)", OUTPUT_FILL, "0")
         for col, value in (("D", low), ("F", high), ("G", sd)):
             if value is not None:
-                _cell(sheet, f"{col}{row}", value, INPUT_FILL, fmt)
+                put(sheet, f"{col}{row}", value, INPUT_FILL, fmt)
             else:
                 sheet[f"{col}{row}"].fill = INPUT_FILL
-        _cell(sheet, f"E{row}", f"=Appraisal!B{INPUT_TOP + j}", OUTPUT_FILL, fmt)
+        put(sheet, f"E{row}", f"=Appraisal!B{INPUT_TOP + j}", OUTPUT_FILL, fmt)
         sheet.cell(row=row, column=8, value="central: Appraisal sheet; the rest ILLUSTRATIVE" if kind != "fixed" else "fixed at the Appraisal sheet's value")
     header_row(sheet, MC_HEADER, ["Distribution", "Code"], column=11)
     for i, kind in enumerate(DISTRIBUTION_NAMES):
@@ -580,10 +565,10 @@ def _monte_carlo(workbook: Workbook) -> Worksheet:
     header_row(sheet, top + 1, ["Input number", "Input", *["Target"] * size, None, *["Achieved by the draws"] * size])
     for i, number in enumerate(CORRELATED):
         row = top + 2 + i
-        _cell(sheet, f"A{row}", number, INPUT_FILL, "0")
-        _cell(sheet, f"B{row}", f"=INDEX($A${MC_FIRST}:$A${MC_LAST},A{row})", OUTPUT_FILL)
+        put(sheet, f"A{row}", number, INPUT_FILL, "0")
+        put(sheet, f"B{row}", f"=INDEX($A${MC_FIRST}:$A${MC_LAST},A{row})", OUTPUT_FILL)
         for k, col in enumerate(target_cols):
-            _cell(sheet, f"{col}{row}", TARGET_CORRELATION[i][k], INPUT_FILL, "0.00")
+            put(sheet, f"{col}{row}", TARGET_CORRELATION[i][k], INPUT_FILL, "0.00")
         for col in achieved_cols:
             sheet[f"{col}{row}"].fill = OUTPUT_FILL
             sheet[f"{col}{row}"].number_format = "0.000"
@@ -599,11 +584,11 @@ def _monte_carlo(workbook: Workbook) -> Worksheet:
     for i in range(size):
         row = top + 2 + i
         for achieved_col, target_col, gap_col in zip(achieved_cols, target_cols, gap_cols, strict=True):
-            _cell(sheet, f"{gap_col}{row}", f"={achieved_col}{row}-{target_col}{row}", OUTPUT_FILL, "0.000")
+            put(sheet, f"{gap_col}{row}", f"={achieved_col}{row}-{target_col}{row}", OUTPUT_FILL, "0.000")
     gaps = f"{gap_cols[0]}{top + 2}:{gap_cols[-1]}{top + 1 + size}"
     gap_row = top + 2 + size
     sheet[f"A{gap_row}"] = "Largest gap between achieved and target rank correlation"
-    _cell(sheet, f"B{gap_row}", f"=MAX(MAX({gaps}),-MIN({gaps}))", OUTPUT_FILL, "0.000")
+    put(sheet, f"B{gap_row}", f"=MAX(MAX({gaps}),-MIN({gaps}))", OUTPUT_FILL, "0.000")
     define(workbook, "CorrelationGap", sheet, f"B{gap_row}")
 
     settings: list[tuple[str, object, str | None, PatternFill]] = [
@@ -614,7 +599,7 @@ def _monte_carlo(workbook: Workbook) -> Worksheet:
     ]
     for offset, (label, setting, setting_format, fill) in enumerate(settings):
         sheet.cell(row=MC_SETTINGS + offset, column=1, value=label)
-        _cell(sheet, f"B{MC_SETTINGS + offset}", setting, fill, setting_format)
+        put(sheet, f"B{MC_SETTINGS + offset}", setting, fill, setting_format)
 
     common = f"{table},{running},{ramp},{profile}"
     options = f"{numbers},{target},{draws},{seed},{schedule}"
@@ -625,7 +610,7 @@ def _monte_carlo(workbook: Workbook) -> Worksheet:
     )
     first, last = PERCENTILE_TOP + 1, PERCENTILE_TOP + 3
     for i, percentile in enumerate((0.05, 0.5, 0.95)):
-        _cell(sheet, f"A{first + i}", percentile, INPUT_FILL, "0%")
+        put(sheet, f"A{first + i}", percentile, INPUT_FILL, "0%")
     for col, measure in zip("BCD", cohort.MEASURES, strict=True):
         sheet[f"{col}{first}"] = ArrayFormula(
             f"{col}{first}:{col}{last}",
@@ -636,12 +621,12 @@ def _monte_carlo(workbook: Workbook) -> Worksheet:
             sheet[f"{col}{row}"].number_format = MONEY
     probability = last + 2
     sheet[f"A{probability}"] = f"Probability of paying back (discounted) within {YEARS} years, all benefits"
-    _cell(sheet, f"B{probability}", f'=CBA_COHORT_MC_PAYBACK({common},{options},"public",{price})', OUTPUT_FILL, PERCENT)
+    put(sheet, f"B{probability}", f'=CBA_COHORT_MC_PAYBACK({common},{options},"public",{price})', OUTPUT_FILL, PERCENT)
     sheet[f"A{probability + 1}"] = f"Probability of paying back (discounted) within {YEARS} years, cashable only"
-    _cell(sheet, f"B{probability + 1}", f'=CBA_COHORT_MC_PAYBACK({common},{options},"cashable",{price})', OUTPUT_FILL, PERCENT)
+    put(sheet, f"B{probability + 1}", f'=CBA_COHORT_MC_PAYBACK({common},{options},"cashable",{price})', OUTPUT_FILL, PERCENT)
     central = probability + 2
     sheet[f"A{central}"] = "NPV at the central values (£)"
-    _cell(sheet, f"B{central}", f'=CBA_COHORT_NPV({common},{schedule},"public",{price})', OUTPUT_FILL, MONEY)
+    put(sheet, f"B{central}", f'=CBA_COHORT_NPV({common},{schedule},"public",{price})', OUTPUT_FILL, MONEY)
     sheet[f"C{central}"] = "equals the Appraisal sheet's NPV"
     define(workbook, "MedianNPV", sheet, f"B{first + 1}")
     define(workbook, "ProbabilityPayback", sheet, f"B{probability}")
@@ -658,10 +643,10 @@ def _monte_carlo(workbook: Workbook) -> Worksheet:
         f"F{t_first}:I{t_last}", f'=CBA_COHORT_TORNADO({common},{schedule},"public",{price})'
     )
     for row in range(t_first, t_last + 1):
-        _cell(sheet, f"A{row}", f"=INDEX($A${MC_FIRST}:$A${MC_LAST},F{row})", OUTPUT_FILL)
-        _cell(sheet, f"B{row}", f"=G{row}-$B${central}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"C{row}", f"=H{row}-$B${central}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"D{row}", f"=I{row}", OUTPUT_FILL, MONEY)
+        put(sheet, f"A{row}", f"=INDEX($A${MC_FIRST}:$A${MC_LAST},F{row})", OUTPUT_FILL)
+        put(sheet, f"B{row}", f"=G{row}-$B${central}", OUTPUT_FILL, MONEY)
+        put(sheet, f"C{row}", f"=H{row}-$B${central}", OUTPUT_FILL, MONEY)
+        put(sheet, f"D{row}", f"=I{row}", OUTPUT_FILL, MONEY)
         for col in "GHI":
             sheet[f"{col}{row}"].number_format = MONEY
             sheet[f"{col}{row}"].fill = OUTPUT_FILL

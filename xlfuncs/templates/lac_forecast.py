@@ -39,6 +39,7 @@ from xlfuncs.templates._layout import (
     header_row,
     new_workbook,
     note,
+    sheet_title,
 )
 
 MONEY_M = '£#,##0.00,,"M";[Red]-£#,##0.00,,"M"'
@@ -111,8 +112,7 @@ BACKTEST_FIRST_FIT = 3
 
 def _backtest(workbook: Workbook, sheet) -> None:
     """Each trend method fitted to the history up to a year and scored on the year after."""
-    sheet["A1"] = "Back-test: each trend fitted to the years before, scored on the year after"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Back-test: each trend fitted to the years before, scored on the year after")
     note(sheet, "A2", "LAC_FORECAST fitted to the counts up to a year, one year ahead, against the "
          "count that year (Inputs). With the illustrative 2013-2016 counts this shows the method; "
          "with your own SSDA903 counts it shows how good each trend would have been.")
@@ -186,8 +186,7 @@ def _in(name: str) -> str:
 
 
 def _inputs(workbook: Workbook, sheet) -> None:
-    sheet["A1"] = "Inputs (Thurrock as published where published; yellow: replace with yours)"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Inputs (Thurrock as published where published; yellow: replace with yours)")
     note(sheet, "A2", "Orange cells are derived on the Calibration sheet; yellow cells are typed inputs.")
 
     sheet["A3"] = "History of looked-after children"
@@ -263,8 +262,7 @@ def _inputs(workbook: Workbook, sheet) -> None:
 
 
 def _calibration(workbook: Workbook, sheet) -> None:
-    sheet["A1"] = "Calibration: a unit cost and population path that reproduce Thurrock's published figures"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Calibration: a unit cost and population path that reproduce Thurrock's published figures")
     note(
         sheet,
         "A2",
@@ -447,8 +445,7 @@ TREND_ROW = COST_TABLE + 9
 
 
 def _scenarios(workbook: Workbook, sheet) -> None:
-    sheet["A1"] = "Scenarios: looked-after children and annual cost if we do nothing"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Scenarios: looked-after children and annual cost if we do nothing")
     note(
         sheet,
         "A2",

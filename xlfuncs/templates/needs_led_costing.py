@@ -38,6 +38,8 @@ from xlfuncs.templates._layout import (
     header_row,
     new_workbook,
     note,
+    put,
+    sheet_title,
 )
 
 SYNTHETIC = "SYNTHETIC: made up to show the method, not a real council"
@@ -104,23 +106,6 @@ ALL_COLUMN = get_column_letter(3 + len(TYPES))  # H
 MATCH_COLUMN = get_column_letter(4 + len(TYPES))  # I
 
 
-def _cell(sheet: Worksheet, ref: str, value, fill=None, fmt=None, bold=False):
-    cell = sheet[ref]
-    cell.value = value
-    if fill is not None:
-        cell.fill = fill
-    if fmt is not None:
-        cell.number_format = fmt
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _title(sheet: Worksheet, text: str) -> None:
-    sheet["A1"] = text
-    sheet["A1"].font = Font(bold=True, size=13)
-
-
 def _ref(column: str, first: int, last: int | None = None, sheet: str = "Cohort (synthetic)") -> str:
     end = f":${column}${last}" if last is not None else ""
     return f"'{sheet}'!${column}${first}{end}"
@@ -135,7 +120,7 @@ MATCHED_RANGE = _ref(MATCH_COLUMN, COUNT_FIRST, COUNT_LAST)
 
 def _cohort(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Cohort (synthetic)")
-    _title(sheet, "SYNTHETIC aggregated cohort: children in care by need level and placement type")
+    sheet_title(sheet, "SYNTHETIC aggregated cohort: children in care by need level and placement type")
     note(
         sheet,
         "A2",
@@ -160,13 +145,13 @@ def _cohort(workbook: Workbook) -> Worksheet:
     last_type = TYPE_COLUMNS[-1]
     for i, ((level, name), counts) in enumerate(zip(LEVELS, CHILDREN, strict=True)):
         row = COUNT_FIRST + i
-        _cell(sheet, f"A{row}", level, INPUT_FILL, "0")
+        put(sheet, f"A{row}", level, INPUT_FILL, "0")
         sheet.cell(row=row, column=2, value=name)
         for col, count in zip(TYPE_COLUMNS, counts, strict=True):
-            _cell(sheet, f"{col}{row}", count, INPUT_FILL, "#,##0")
-        _cell(sheet, f"{ALL_COLUMN}{row}", f"=SUM(C{row}:{last_type}{row})", OUTPUT_FILL, "#,##0")
-        _cell(sheet, f"{MATCH_COLUMN}{row}", MATCHED[i], INPUT_FILL, "0")
-        _cell(
+            put(sheet, f"{col}{row}", count, INPUT_FILL, "#,##0")
+        put(sheet, f"{ALL_COLUMN}{row}", f"=SUM(C{row}:{last_type}{row})", OUTPUT_FILL, "#,##0")
+        put(sheet, f"{MATCH_COLUMN}{row}", MATCHED[i], INPUT_FILL, "0")
+        put(
             sheet,
             f"{get_column_letter(5 + len(TYPES))}{row}",
             f"=INDEX($C${COUNT_HEADER}:${last_type}${COUNT_HEADER},{MATCH_COLUMN}{row})",
@@ -175,7 +160,7 @@ def _cohort(workbook: Workbook) -> Worksheet:
     total = COUNT_LAST + 1
     sheet.cell(row=total, column=1, value="All need levels")
     for col in [*TYPE_COLUMNS, ALL_COLUMN]:
-        _cell(sheet, f"{col}{total}", f"=SUM({col}{COUNT_FIRST}:{col}{COUNT_LAST})", OUTPUT_FILL, "#,##0", bold=True)
+        put(sheet, f"{col}{total}", f"=SUM({col}{COUNT_FIRST}:{col}{COUNT_LAST})", OUTPUT_FILL, "#,##0", bold=True)
     define(workbook, "ChildrenInProfile", sheet, f"{ALL_COLUMN}{total}")
 
     sheet[f"A{COST_HEADER - 1}"] = "Average weekly cost of the children of each cell (£, SYNTHETIC)"
@@ -183,10 +168,10 @@ def _cohort(workbook: Workbook) -> Worksheet:
     header_row(sheet, COST_HEADER, ["Need level", "Level name", *types])
     for i, ((_level, name), costs) in enumerate(zip(LEVELS, WEEKLY_COSTS, strict=True)):
         row = COST_FIRST + i
-        _cell(sheet, f"A{row}", f"=A{COUNT_FIRST + i}", OUTPUT_FILL, "0")
+        put(sheet, f"A{row}", f"=A{COUNT_FIRST + i}", OUTPUT_FILL, "0")
         sheet.cell(row=row, column=2, value=name)
         for col, cost in zip(TYPE_COLUMNS, costs, strict=True):
-            cell = _cell(sheet, f"{col}{row}", cost, INPUT_FILL, MONEY)
+            cell = put(sheet, f"{col}{row}", cost, INPUT_FILL, MONEY)
             if cost is None:
                 cell.value = None
     note(sheet, f"A{COST_LAST + 1}", "Blank where a cell has no children. Costs are set by the market more than by need (seed 001).")
@@ -194,8 +179,8 @@ def _cohort(workbook: Workbook) -> Worksheet:
     sheet.cell(row=PRICE_ROW, column=1, value="Weekly cost of a placement of this type (£, SYNTHETIC)")
     sheet.cell(row=CODE_ROW, column=1, value="Placement type code")
     for j, (col, (_, price)) in enumerate(zip(TYPE_COLUMNS, TYPES, strict=True)):
-        _cell(sheet, f"{col}{PRICE_ROW}", price, INPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{CODE_ROW}", j + 1, None, "0")
+        put(sheet, f"{col}{PRICE_ROW}", price, INPUT_FILL, MONEY)
+        put(sheet, f"{col}{CODE_ROW}", j + 1, None, "0")
     note(
         sheet,
         f"A{CODE_ROW + 1}",
@@ -228,7 +213,7 @@ SEVERE_ROW = 16
 
 def _analysis(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Needs and cost")
-    _title(sheet, "Needs against the cost of care, by placement type")
+    sheet_title(sheet, "Needs against the cost of care, by placement type")
     note(
         sheet,
         "A2",
@@ -288,13 +273,13 @@ def _analysis(workbook: Workbook) -> Worksheet:
     )
     for row, label, method in correlations:
         sheet.cell(row=row, column=1, value=label)
-        _cell(sheet, f"B{row}", f'=NEEDS_COST_CORREL({LEVEL_RANGE},{CHILDREN_RANGE},{COSTS_RANGE},5,"{method}")', OUTPUT_FILL, "0.00")
+        put(sheet, f"B{row}", f'=NEEDS_COST_CORREL({LEVEL_RANGE},{CHILDREN_RANGE},{COSTS_RANGE},5,"{method}")', OUTPUT_FILL, "0.00")
         sheet.cell(row=row, column=3, value="each child taken at their cell's need level and average cost")
     sheet.cell(row=CORREL_ROW + 2, column=1, value="Share of all children without severe or complex needs")
-    _cell(sheet, f"B{CORREL_ROW + 2}", f"={last}{SHARE_ROW}", OUTPUT_FILL, PERCENT)
+    put(sheet, f"B{CORREL_ROW + 2}", f"={last}{SHARE_ROW}", OUTPUT_FILL, PERCENT)
     sheet.cell(row=CORREL_ROW + 2, column=3, value='seed 001: "half of children ... did not have severe or complex needs"')
     sheet.cell(row=SEVERE_ROW, column=1, value="Severe or complex: from need level")
-    _cell(sheet, f"B{SEVERE_ROW}", SEVERE_FROM, INPUT_FILL, "0")
+    put(sheet, f"B{SEVERE_ROW}", SEVERE_FROM, INPUT_FILL, "0")
     sheet.cell(row=SEVERE_ROW, column=3, value="4 = severe on this template's 0-5 scale")
     note(
         sheet,
@@ -350,7 +335,7 @@ def _row(row: int) -> str:
 
 def _step_down(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet("Step-down")
-    _title(sheet, "Stepping children down to the placements their needs call for: a cohort appraisal")
+    sheet_title(sheet, "Stepping children down to the placements their needs call for: a cohort appraisal")
     note(
         sheet,
         "A2",
@@ -390,13 +375,13 @@ def _step_down(workbook: Workbook) -> Worksheet:
         row = STEP_INPUTS + offset
         rows[name] = f"$B${row}"
         sheet.cell(row=row, column=1, value=label)
-        _cell(sheet, f"B{row}", value, fill, fmt)
+        put(sheet, f"B{row}", value, fill, fmt)
         sheet.cell(row=row, column=3, value=status)
         define(workbook, name, sheet, f"B{row}")
 
     header_row(sheet, YEAR_ROW, ["Year"] + [None] * YEARS)
     for t, col in enumerate(STEP_COLS):
-        _cell(sheet, f"{col}{YEAR_ROW}", t, None, "0")
+        put(sheet, f"{col}{YEAR_ROW}", t, None, "0")
         sheet[f"{col}{YEAR_ROW}"].font = Font(bold=True, color="FFFFFF")
     r = {k: YEAR_ROW + k for k in range(1, 15)}
     labels = {
@@ -430,15 +415,15 @@ def _step_down(workbook: Workbook) -> Worksheet:
         f"{_row(r[4])},{rows['StepDownShortfall']},{rows['StepDownBreakdown']},{rows['StepDownWeeks']})",
     )
     for t, col in enumerate(STEP_COLS):
-        _cell(sheet, f"{col}{r[1]}", 1, INPUT_FILL, "0")
-        _cell(sheet, f"{col}{r[2]}", ONE_OFF[t], INPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{r[3]}", RAMP[t], INPUT_FILL, "0%")
-        _cell(sheet, f"{col}{r[4]}", REMAINING_STAY[t], INPUT_FILL, "0%")
+        put(sheet, f"{col}{r[1]}", 1, INPUT_FILL, "0")
+        put(sheet, f"{col}{r[2]}", ONE_OFF[t], INPUT_FILL, MONEY)
+        put(sheet, f"{col}{r[3]}", RAMP[t], INPUT_FILL, "0%")
+        put(sheet, f"{col}{r[4]}", REMAINING_STAY[t], INPUT_FILL, "0%")
         for row, fmt in ((r[5], "0.00"), (r[6], "0.00"), (r[8], MONEY)):
             sheet[f"{col}{row}"].fill = OUTPUT_FILL
             sheet[f"{col}{row}"].number_format = fmt
-        _cell(sheet, f"{col}{r[7]}", f"={col}{r[6]}*{rows['StepDownWeeklySaving']}*{rows['StepDownWeeks']}", OUTPUT_FILL, MONEY)
-        _cell(
+        put(sheet, f"{col}{r[7]}", f"={col}{r[6]}*{rows['StepDownWeeklySaving']}*{rows['StepDownWeeks']}", OUTPUT_FILL, MONEY)
+        put(
             sheet,
             f"{col}{r[9]}",
             f"=CBA_OPTIMISM_BIAS({rows['StepDownProgramme']}*{col}{r[1]}+{col}{r[2]}"
@@ -446,11 +431,11 @@ def _step_down(workbook: Workbook) -> Worksheet:
             OUTPUT_FILL,
             MONEY,
         )
-        _cell(sheet, f"{col}{r[10]}", f"={col}{r[7]}-{col}{r[9]}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{r[11]}", f"=CBA_DISCOUNT_FACTOR({col}{YEAR_ROW},{rows['StepDownSchedule']})", OUTPUT_FILL, "0.0000")
-        _cell(sheet, f"{col}{r[12]}", f"={col}{r[10]}*{col}{r[11]}", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{r[13]}", f"=SUM(${first}${r[12]}:{col}{r[12]})", OUTPUT_FILL, MONEY)
-        _cell(sheet, f"{col}{r[14]}", f"=SUM(${first}${r[10]}:{col}{r[10]})", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{r[10]}", f"={col}{r[7]}-{col}{r[9]}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{r[11]}", f"=CBA_DISCOUNT_FACTOR({col}{YEAR_ROW},{rows['StepDownSchedule']})", OUTPUT_FILL, "0.0000")
+        put(sheet, f"{col}{r[12]}", f"={col}{r[10]}*{col}{r[11]}", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{r[13]}", f"=SUM(${first}${r[12]}:{col}{r[12]})", OUTPUT_FILL, MONEY)
+        put(sheet, f"{col}{r[14]}", f"=SUM(${first}${r[10]}:{col}{r[10]})", OUTPUT_FILL, MONEY)
     note(
         sheet,
         f"A{r[14] + 1}",
@@ -476,7 +461,7 @@ def _step_down(workbook: Workbook) -> Worksheet:
     for offset, (name, label, formula, fmt, how) in enumerate(results):
         row = STEP_RESULTS + 1 + offset
         sheet.cell(row=row, column=1, value=label)
-        _cell(sheet, f"B{row}", formula, OUTPUT_FILL, fmt)
+        put(sheet, f"B{row}", formula, OUTPUT_FILL, fmt)
         sheet.cell(row=row, column=3, value=how)
         define(workbook, name, sheet, f"B{row}")
 

@@ -46,6 +46,7 @@ from xlfuncs.templates._layout import (
     header_row,
     new_workbook,
     note,
+    sheet_title,
 )
 
 YEAR = 2017  # FY16/17, the year of seed 000
@@ -97,8 +98,7 @@ def build() -> Workbook:
     x_ref = f"Data!$G${FIRST}:$K${last}"
 
     # ---- Data -------------------------------------------------------------------------
-    data["A1"] = f"Spend and drivers, FY{YEAR - 2001}/{YEAR - 2000} (SYNTHETIC sample figures)"
-    data["A1"].font = Font(bold=True, size=13)
+    sheet_title(data, f"Spend and drivers, FY{YEAR - 2001}/{YEAR - 2000} (SYNTHETIC sample figures)")
     note(
         data,
         "A2",
@@ -155,8 +155,7 @@ def build() -> Workbook:
     # ---- Model ------------------------------------------------------------------------
     linest = f"LINEST({y_ref},{x_ref},TRUE,TRUE)"
     p = len(DRIVERS)
-    model["A1"] = "The five-factor model of spend per head aged 0-25"
-    model["A1"].font = Font(bold=True, size=13)
+    sheet_title(model, "The five-factor model of spend per head aged 0-25")
     note(
         model,
         "A2",
@@ -284,8 +283,7 @@ def build() -> Workbook:
     model.column_dimensions["H"].width = 28
 
     # ---- Councils ---------------------------------------------------------------------
-    councils["A1"] = "Each council's expected spend, gap and nearest councils"
-    councils["A1"].font = Font(bold=True, size=13)
+    sheet_title(councils, "Each council's expected spend, gap and nearest councils")
     note(
         councils,
         "A2",
@@ -346,8 +344,7 @@ def build() -> Workbook:
     councils.freeze_panes = "D5"
 
     # ---- Summary ----------------------------------------------------------------------
-    summary["A1"] = "One council: actual against expected spend per head"
-    summary["A1"].font = Font(bold=True, size=13)
+    sheet_title(summary, "One council: actual against expected spend per head")
     summary["A3"] = "Council code (new_la_code)"
     _bold(summary["A3"])
     summary["B3"] = DEFAULT_COUNCIL

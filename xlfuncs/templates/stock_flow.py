@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -38,6 +37,7 @@ from xlfuncs.templates._layout import (
     header_row,
     new_workbook,
     note,
+    sheet_title,
 )
 
 SAMPLES = samples_dir() / "ssda903"
@@ -124,8 +124,7 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
 
     # --- Model: the estimated ranges -------------------------------------------------------
     sheet = workbook.create_sheet("Model")
-    sheet["A1"] = "Estimated model (SYNTHETIC sample values until replaced)"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Estimated model (SYNTHETIC sample values until replaced)")
     rows = (("Projection starts after", model.start if model else dt.date(2023, 3, 31)),
             ("Reference period from", model.reference_start if model else SAMPLE_REFERENCE[0]),
             ("Reference period to", model.reference_end if model else SAMPLE_REFERENCE[1]),
@@ -177,8 +176,7 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
 
     # --- Scenario: per-state factors ---------------------------------------------------------
     scen = workbook.create_sheet("Scenario")
-    scen["A1"] = "Scenario: change entrants, exits and moves state by state (1 = as estimated)"
-    scen["A1"].font = Font(bold=True, size=13)
+    sheet_title(scen, "Scenario: change entrants, exits and moves state by state (1 = as estimated)")
     note(scen, "A3", "Entrants x and + per day change new entrants; Exits x scales leaving care; "
          "Moves x scales every move out of the state (including ageing into the next band).")
     header_row(scen, FIRST - 1, ["Stream", "Age band", "Placement", "Entrants x",
@@ -205,8 +203,7 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
 
     # --- Costs -----------------------------------------------------------------------------------
     cost = workbook.create_sheet("Costs")
-    cost["A1"] = "Weekly cost of a placement, today's prices (illustrative: replace)"
-    cost["A1"].font = Font(bold=True, size=13)
+    sheet_title(cost, "Weekly cost of a placement, today's prices (illustrative: replace)")
     header_row(cost, 3, ["Placement", "Weekly cost (£)"])
     for k, placement in enumerate(placements):
         cost.cell(row=4 + k, column=1, value=placement)
@@ -238,8 +235,7 @@ def build(model=None, costs: dict[str, float] | None = None, inflation: float | 
 
     # --- Projection ------------------------------------------------------------------------------
     proj = workbook.create_sheet("Projection")
-    proj["A1"] = "Projected children looked after at each month end"
-    proj["A1"].font = Font(bold=True, size=13)
+    sheet_title(proj, "Projected children looked after at each month end")
     top = 5
     bottom = top + months - 1
     header_row(proj, top - 1, ["Month", "Month end", "Days"] + names

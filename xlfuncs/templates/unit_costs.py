@@ -23,6 +23,7 @@ from xlfuncs.templates._layout import (
     header_row,
     new_workbook,
     note,
+    sheet_title,
 )
 
 #: Synthetic example councils: (name, spend on social work £, children in need, LAC, 0-17 pop).
@@ -62,8 +63,7 @@ def build() -> Workbook:
         ],
     )
     sheet = workbook.create_sheet("Unit costs")
-    sheet["A1"] = "Unit costs per child (synthetic example councils)"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Unit costs per child (synthetic example councils)")
     header_row(
         sheet,
         3,
@@ -146,8 +146,7 @@ PRICE_INDEX = ((2017, 100.0), (2018, 101.8), (2019, 103.9), (2020, 106.1), (2021
 
 def _placement_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet("Placement costs")
-    sheet["A1"] = "Weekly and annual placement costs (synthetic example council)"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Weekly and annual placement costs (synthetic example council)")
     note(
         sheet,
         "A2",
@@ -236,8 +235,7 @@ PROCESSES = (
 
 def _process_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet("Process costing")
-    sheet["A1"] = "Bottom-up cost of one child's care history (illustrative)"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet_title(sheet, "Bottom-up cost of one child's care history (illustrative)")
     note(
         sheet,
         "A2",
