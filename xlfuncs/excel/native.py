@@ -471,6 +471,27 @@ def without_native(reason: str) -> NativeForm:
     return refuse
 
 
+class Refused(Exception):
+    """Raised inside a native form: the call gives this error value whatever the cells hold."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def refusing(native: Callable[[NativeCall], str]) -> Callable[[NativeCall], str]:
+    """A native form in which :class:`Refused` anywhere gives its error value as the formula."""
+
+    def wrapped(call: NativeCall) -> str:
+        try:
+            return native(call)
+        except Refused as refused:
+            return refused.code
+
+    wrapped.__doc__ = native.__doc__
+    return wrapped
+
+
 # --------------------------------------------------------------------------- text helpers
 
 

@@ -6,6 +6,7 @@ from xlfuncs.excel.catalog.unit_costs import reprice_native
 from xlfuncs.excel.native import (
     NativeArg,
     NativeCall,
+    Refused,
     clamp,
     either,
     finite_number,
@@ -13,6 +14,7 @@ from xlfuncs.excel.native import (
     is_whole,
     literal_text,
     numbers_check,
+    refusing,
     seq,
 )
 from xlfuncs.excel.registry import Arg, ExcelFunction, register
@@ -109,29 +111,11 @@ def _years_of(call: NativeCall, n: int) -> tuple[str | list[int], list[tuple[str
     if not first.given or first.is_literal:
         value = first.literal if first.given else 0
         if not finite_number(value) or value != int(value) or not 0 <= value <= appraisal.MAX_YEAR:
-            raise _Refused("#NUM!")
+            raise Refused("#NUM!")
         return [int(value) + i for i in range(n)], []
     text = first.or_default()
     check = either(f"{text}<0", is_whole(text), f"{text}>{appraisal.MAX_YEAR}")
     return f"({text}+{seq(n, 0)})", [(check, "#NUM!")]
-
-
-class _Refused(Exception):
-    """The call gives this error value whatever the cells hold."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def _refusing(native):
-    def wrapped(call: NativeCall) -> str:
-        try:
-            return native(call)
-        except _Refused as refused:
-            return refused.code
-
-    return wrapped
 
 
 def _profile_checks(*profiles: NativeArg) -> list[tuple[str, str]]:
@@ -155,7 +139,7 @@ def _discount_factor_native(call: NativeCall) -> str:
     return guarded(checks, f"SUM({discount_factors(schedule, str(year))})")
 
 
-@_refusing
+@refusing
 def _pv_native(call: NativeCall) -> str:
     values = call["values"]
     call.needs_array()
@@ -178,7 +162,7 @@ def _pair(call: NativeCall) -> tuple[NativeArg, NativeArg, list[tuple[str, str]]
     return costs, benefits, checks
 
 
-@_refusing
+@refusing
 def _npv_native(call: NativeCall) -> str:
     pair = _pair(call)
     if isinstance(pair, str):
@@ -189,7 +173,7 @@ def _npv_native(call: NativeCall) -> str:
     return guarded(checks + first, f"SUMPRODUCT({benefits.column()}-{costs.column()},{factors})")
 
 
-@_refusing
+@refusing
 def _bcr_native(call: NativeCall) -> str:
     pair = _pair(call)
     if isinstance(pair, str):
@@ -215,7 +199,7 @@ def crossing(flows: str, n: int, first: str) -> str:
     return f"{first}+{p}-1-INDEX({before},{p})/INDEX({flows},{p})"
 
 
-@_refusing
+@refusing
 def _payback_native(call: NativeCall) -> str:
     pair = _pair(call)
     if isinstance(pair, str):
@@ -228,7 +212,7 @@ def _payback_native(call: NativeCall) -> str:
     return guarded(checks + first_check, crossing(flows, costs.size, _first_text(call)))
 
 
-@_refusing
+@refusing
 def _cash_payback_native(call: NativeCall) -> str:
     pair = _pair(call)
     if isinstance(pair, str):

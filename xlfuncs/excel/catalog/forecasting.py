@@ -4,12 +4,14 @@ from xlfuncs.excel.native import (
     NativeArg,
     NativeCall,
     NoNativeForm,
+    Refused,
     either,
     finite_number,
     guarded,
     is_whole,
     literal_text,
     numbers_check,
+    refusing,
     seq,
     smaller,
     text_choice,
@@ -38,30 +40,11 @@ def _horizon(call: NativeCall) -> tuple[int, list[tuple[str, str]], str]:
     if horizon.is_literal:
         value = horizon.literal
         if not finite_number(value) or value != int(value) or not 1 <= value <= forecasting.MAX_HORIZON:
-            raise _Refused("#NUM!")
+            raise Refused("#NUM!")
         return int(value), [], ""
     if call.rows is None:
         raise NoNativeForm("the horizon is a cell and the call sits inside a larger formula, so the length of its result is not known")
     return call.rows, [check], f"{seq(call.rows)}>{horizon}"
-
-
-class _Refused(Exception):
-    """The call gives this error value whatever the cells hold."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def _refusing(native):
-    def wrapped(call: NativeCall) -> str:
-        try:
-            return native(call)
-        except _Refused as refused:
-            return refused.code
-
-    wrapped.__doc__ = native.__doc__
-    return wrapped
 
 
 def _masked(value: str, mask: str) -> str:
@@ -73,7 +56,7 @@ def _trend_parts(call: NativeCall, logarithmic: bool) -> tuple[str, str, str, st
     counts, known_x = call["known_counts"], call["known_x"]
     n = counts.size
     if n < 2:
-        raise _Refused("#DIV/0!")
+        raise Refused("#DIV/0!")
     checks = [numbers_check(counts, "strict"), (f"MIN({counts.text})<0", "#NUM!")]
     y = counts.column()
     if logarithmic:
@@ -81,7 +64,7 @@ def _trend_parts(call: NativeCall, logarithmic: bool) -> tuple[str, str, str, st
         y = f"LN({y})"
     if known_x.given:
         if known_x.size != n:
-            raise _Refused("#N/A")
+            raise Refused("#N/A")
         x = known_x.column()
         checks.append(numbers_check(known_x, "strict"))
         later = f"MMULT(({seq(n, column=False)}={seq(n - 1)}+1)-({seq(n, column=False)}={seq(n - 1)}),{x})"
@@ -151,11 +134,11 @@ def _rate_path(call: NativeCall, method: str, periods: int, steps: str) -> str:
 def _branch(form) -> str:
     try:
         return form()
-    except _Refused as refused:
+    except Refused as refused:
         return refused.code
 
 
-@_refusing
+@refusing
 def _forecast_native(call: NativeCall) -> str:
     periods, checks, mask = _horizon(call)
     steps = seq(periods)
@@ -189,7 +172,7 @@ def _chosen(method: NativeArg, key: str, default: str) -> bool:
     return isinstance(method.literal, str) and method.literal.strip().lower() == key
 
 
-@_refusing
+@refusing
 def _interval_native(call: NativeCall) -> str:
     periods, checks, mask = _horizon(call)
     steps = seq(periods)
@@ -202,7 +185,7 @@ def _interval_native(call: NativeCall) -> str:
 
     def band(logarithmic: bool) -> str:
         if n < 3:
-            raise _Refused("#DIV/0!")
+            raise Refused("#DIV/0!")
         y, x, last, x_mean, trend_checks = _trend_parts(call, logarithmic)
         slope = _slope(y, x, x_mean)
         new_x = f"({last}+{steps})"
@@ -228,7 +211,7 @@ def _interval_native(call: NativeCall) -> str:
     return guarded(checks, _masked(text_choice(method, built, "linear"), mask))
 
 
-@_refusing
+@refusing
 def _forecast_cost_native(call: NativeCall) -> str:
     counts, costs, mix = call["counts"], call["weekly_cost"], call["placement_mix"]
     inflation, weeks = call["inflation"].or_default(), call["weeks_per_child"].or_default()
@@ -267,7 +250,7 @@ def _forecast_cost_native(call: NativeCall) -> str:
     return guarded(checks, f"{table}*{weeks}*(1+{inflation})^{seq(years, 0)}")
 
 
-@_refusing
+@refusing
 def _cost_change_native(call: NativeCall) -> str:
     costs, after = call["annual_costs"], call["after_years"]
     n = costs.size
@@ -294,7 +277,7 @@ def _cost_change_native(call: NativeCall) -> str:
     return guarded(checks, f"{picked}-INDEX({costs.column()},1)")
 
 
-@_refusing
+@refusing
 def _decompose_native(call: NativeCall) -> str:
     counts, population = call["known_counts"], call["population"]
     uasc, deprivation, elasticity = call["uasc"], call["deprivation"], call["elasticity"].or_default()
