@@ -28,7 +28,6 @@ point estimates or a low-high pair; this module adds the distribution.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +35,7 @@ from numpy.typing import ArrayLike
 
 from xlfuncs.methods import appraisal
 from xlfuncs.methods.errors import NoDataError, OutOfDomainError, ShapeError
+from xlfuncs.methods.sampling import whole_number
 
 #: The four uncertain inputs, in the order of ``NET_SAVINGS``.
 INPUTS = ("reach", "cost_per_case", "cases_prevented", "saving_per_prevented_case")
@@ -147,16 +147,6 @@ def parse_range(values: ArrayLike, name: str) -> Triangle:
     return Triangle(low, mode, high, "triangular")
 
 
-def _count(value: float, name: str, low: int, high: int) -> int:
-    number = float(value)
-    if not math.isfinite(number) or number != math.floor(number):
-        raise OutOfDomainError(name, "expected a whole number")
-    if number < low:
-        raise OutOfDomainError(name, f"must be at least {low}")
-    if number > high:
-        raise OutOfDomainError(name, f"at most {high:,} (bounds the time one call takes)")
-    return int(number)
-
 
 def _ranges(
     reach: ArrayLike,
@@ -210,8 +200,8 @@ def draw_inputs(ranges: tuple[Triangle, ...], draws: int, seed: int) -> np.ndarr
     >>> x.shape, bool((x[:, 0] == 5).all()), bool(((x[:, 1] >= 0) & (x[:, 1] <= 10)).all())
     ((3, 2), True, True)
     """
-    n = _count(draws, "draws", 1, MAX_DRAWS)
-    s = _count(seed, "seed", 0, 2**53)
+    n = whole_number(draws, "draws", 1, MAX_DRAWS)
+    s = whole_number(seed, "seed", 0, 2**53)
     uniforms = np.random.Generator(np.random.PCG64(s)).random((n, len(ranges)))
     out = np.empty_like(uniforms)
     for j, distribution in enumerate(ranges):
@@ -295,7 +285,7 @@ def simulate(
     """
     ranges = _ranges(reach, cost_per_case, cases_prevented, saving_per_prevented_case, within_reach)
     costs, benefits = _profiles(cost_profile, benefit_profile)
-    n = _count(draws, "draws", 1, MAX_DRAWS)
+    n = whole_number(draws, "draws", 1, MAX_DRAWS)
     if n * costs.size > MAX_DRAW_YEARS:
         raise OutOfDomainError(
             "draws",
