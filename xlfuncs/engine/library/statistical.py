@@ -162,24 +162,33 @@ def _independent_columns(design: np.ndarray, with_const: bool) -> list[int]:
     return sorted(kept)
 
 
-def _fit(known_y: Any, known_x: Any, const: Any) -> tuple[np.ndarray, float, np.ndarray] | XlErr:
-    """(slopes in x-column order, intercept, the x matrix) of a least-squares fit."""
+def _known(known_y: Any, known_x: Any) -> tuple[np.ndarray, np.ndarray] | XlErr:
+    """known_y as a vector and known_x as one row per y (1, 2, 3, ... when omitted), as
+    Excel's regression functions read them; #REF! where the sizes do not agree."""
     y = _numeric_matrix(known_y)
     if type(y) is XlErr:
         return y
     y = y.ravel()
     n = y.size
-    x: Any
     if known_x is None:
-        x = np.arange(1.0, n + 1).reshape(-1, 1)
-    else:
-        x = _numeric_matrix(known_x)
-        if type(x) is XlErr:
-            return x
-        if x.shape[0] != n:
-            x = x.T if x.shape[1] == n else None
-        if x is None:
+        return y, np.arange(1.0, n + 1).reshape(-1, 1)
+    x = _numeric_matrix(known_x)
+    if type(x) is XlErr:
+        return x
+    if x.shape[0] != n:
+        if x.shape[1] != n:
             return REF_ERROR
+        x = x.T
+    return y, x
+
+
+def _fit(known_y: Any, known_x: Any, const: Any) -> tuple[np.ndarray, float, np.ndarray] | XlErr:
+    """(slopes in x-column order, intercept, the x matrix) of a least-squares fit."""
+    known = _known(known_y, known_x)
+    if type(known) is XlErr:
+        return known
+    y, x = known
+    n = y.size
     with_const = True if const is None else to_bool(scalar(const))
     if type(with_const) is XlErr:
         return with_const
@@ -221,10 +230,7 @@ def f_trend(known_y, known_x=None, new_x=None, const=True):
         else:
             return REF_ERROR
     values = points @ slopes + intercept
-    if slopes.size == 1:
-        out = values.reshape(shape)
-    else:
-        out = values.reshape(shape)
+    out = values.reshape(shape)
     return Rng(np.array([[float(v) for v in row] for row in out], dtype=object))
 
 
@@ -232,21 +238,11 @@ def f_trend(known_y, known_x=None, new_x=None, const=True):
 def f_linest(known_y, known_x=None, const=True, stats=False):
     """Least squares as Excel lays it out: coefficients last x first, then the intercept;
     with stats, rows of standard errors, (R^2, SE of y), (F, df) and (SS reg, SS resid)."""
-    y = _numeric_matrix(known_y)
-    if type(y) is XlErr:
-        return y
-    y = y.ravel()
+    known = _known(known_y, known_x)
+    if type(known) is XlErr:
+        return known
+    y, x = known
     n = y.size
-    if known_x is None:
-        x = np.arange(1.0, n + 1).reshape(-1, 1)
-    else:
-        x = _numeric_matrix(known_x)
-        if type(x) is XlErr:
-            return x
-        if x.shape[0] != n:
-            x = x.T if x.shape[1] == n else None
-        if x is None:
-            return REF_ERROR
     with_const = True if const is None else to_bool(scalar(const))
     want_stats = False if stats is None else to_bool(scalar(stats))
     if type(with_const) is XlErr:
